@@ -1,0 +1,102 @@
+/// An ARM resource id: `/subscriptions/{sub}[/resourceGroups/{rg}[/providers/{ns}/{type}/{name}[/{type}/{name}]...]]`.
+///
+/// Segments compare case-insensitively (CONTRACT.md §2 "Names and ids"): `key` is the lower-cased form used for
+/// lookups, `string` keeps the case the resource was created with.
+public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
+    /// One `{type}/{name}` step below the provider namespace.
+    public struct Step: Sendable, Hashable {
+        public var type: String
+        public var name: String
+        public init(type: String, name: String) {
+            self.type = type
+            self.name = name
+        }
+    }
+
+    public var subscription: String
+    public var resourceGroup: String?
+    public var namespace: String?
+    public var steps: [Step]
+
+    public init(subscription: String, resourceGroup: String? = nil, namespace: String? = nil, steps: [Step] = []) {
+        self.subscription = subscription
+        self.resourceGroup = resourceGroup
+        self.namespace = namespace
+        self.steps = steps
+    }
+
+    public var string: String {
+        var s = "/subscriptions/\(subscription)"
+        if let resourceGroup { s += "/resourceGroups/\(resourceGroup)" }
+        if let namespace {
+            s += "/providers/\(namespace)"
+            for step in steps { s += "/\(step.type)/\(step.name)" }
+        }
+        return s
+    }
+
+    public var description: String { string }
+
+    /// The lower-cased id: the identity of the resource.
+    public var key: String { string.lowercased() }
+
+    /// The last name in the id (the resource's own name).
+    public var name: String { steps.last?.name ?? resourceGroup ?? subscription }
+
+    /// `Microsoft.Compute/restorePointCollections/restorePoints`, or `Microsoft.Resources/resourceGroups`.
+    public var fullType: String {
+        guard let namespace else {
+            return resourceGroup == nil ? "Microsoft.Resources/subscriptions" : "Microsoft.Resources/resourceGroups"
+        }
+        return ([namespace] + steps.map(\.type)).joined(separator: "/")
+    }
+
+    /// The id one level up (a restore point's collection; a collection's resource group).
+    public var parent: ResourceID? {
+        if steps.count > 1 {
+            return ResourceID(
+                subscription: subscription, resourceGroup: resourceGroup, namespace: namespace,
+                steps: Array(steps.dropLast()))
+        }
+        if namespace != nil || resourceGroup != nil {
+            return ResourceID(subscription: subscription, resourceGroup: namespace != nil ? resourceGroup : nil)
+        }
+        return nil
+    }
+
+    /// The id of a child resource.
+    public func child(type: String, name: String) -> ResourceID {
+        ResourceID(
+            subscription: subscription, resourceGroup: resourceGroup, namespace: namespace,
+            steps: steps + [Step(type: type, name: name)])
+    }
+
+    /// The resource group's own id.
+    public var resourceGroupID: ResourceID? {
+        resourceGroup.map { ResourceID(subscription: subscription, resourceGroup: $0) }
+    }
+
+    /// Parses an id, accepting any case in the fixed segments; nil when it is not an id of this shape.
+    public static func parse(_ text: String) -> ResourceID? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].isEmpty, parts[1].lowercased() == "subscriptions", !parts[2].isEmpty,
+            parts.dropFirst(2).allSatisfy({ !$0.isEmpty })
+        else { return nil }
+        var id = ResourceID(subscription: String(parts[2]))
+        var i = 3
+        if i + 1 < parts.count, parts[i].lowercased() == "resourcegroups" {
+            id.resourceGroup = String(parts[i + 1])
+            i += 2
+        }
+        guard i < parts.count else { return id }
+        guard i + 1 < parts.count, parts[i].lowercased() == "providers" else { return nil }
+        id.namespace = String(parts[i + 1])
+        i += 2
+        let rest = Array(parts[i...])
+        guard !rest.isEmpty, rest.count % 2 == 0 else { return nil }
+        for j in stride(from: 0, to: rest.count, by: 2) {
+            id.steps.append(Step(type: String(rest[j]), name: String(rest[j + 1])))
+        }
+        return id
+    }
+}

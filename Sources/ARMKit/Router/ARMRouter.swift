@@ -1,0 +1,79 @@
+import EmuCore
+import EmuHTTP
+
+/// What a handler returns: a status, an optional JSON body and extra headers. `ARMPipeline` adds the ARM
+/// headers every response carries.
+public struct ARMResponse: Sendable {
+    public var status: Int
+    public var body: JSON?
+    public var headers: HTTPHeaders
+
+    public init(status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders()) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
+}
+
+/// A request handler: synchronous, called on the connection's queue (DESIGN.md "Server shape").
+public typealias ARMHandler = @Sendable (ARMRequest) throws(ARMError) -> ARMResponse
+
+/// One method on one path template, with the api-versions it accepts.
+public struct ARMRoute: Sendable {
+    public let method: HTTPMethod
+    public let pattern: RoutePattern
+    public let family: APIVersionFamily
+    let handler: ARMHandler
+}
+
+/// Finds the route for a method and a path. The most specific match wins (most literal segments), so
+/// `/subscriptions/{s}/providers/...` never reads as a resource group called `providers`.
+public struct ARMRouter: Sendable {
+    public private(set) var routes: [ARMRoute] = []
+    /// Appended to the 404 message for an unknown route: what the emulator does serve.
+    public var unmatchedHint: String
+
+    public init(unmatchedHint: String = "") { self.unmatchedHint = unmatchedHint }
+
+    public mutating func add(
+        _ method: HTTPMethod, _ template: String, family: APIVersionFamily, _ handler: @escaping ARMHandler
+    ) {
+        routes.append(ARMRoute(method: method, pattern: RoutePattern(template), family: family, handler: handler))
+    }
+
+    /// The route and its captures, or the ARM error for an unknown path (404) or method (405).
+    /// `HEAD` falls back to the `GET` route when no `HEAD` route exists (RFC 9110 §9.3.2).
+    public func resolve(_ method: HTTPMethod, _ path: [String]) throws(ARMError) -> (ARMRoute, [String: String]) {
+        var best: (route: ARMRoute, captures: [String: String], literals: Int)?
+        var bestPattern: RoutePattern?
+        var bestPatternLiterals = -1
+        for route in routes {
+            guard let m = route.pattern.match(path) else { continue }
+            if m.literals > bestPatternLiterals {
+                bestPattern = route.pattern
+                bestPatternLiterals = m.literals
+            }
+            let methodMatches = route.method == method || (method == .head && route.method == .get)
+            guard methodMatches else { continue }
+            if let b = best, b.literals > m.literals || (b.literals == m.literals && b.route.method == method) {
+                continue
+            }
+            best = (route, m.captures, m.literals)
+        }
+        if let best, best.literals == bestPatternLiterals { return (best.route, best.captures) }
+        if let bestPattern {
+            let allowed = routes.filter { $0.pattern == bestPattern }.map(\.method.rawValue)
+            throw ARMError(
+                status: 405, code: "MethodNotAllowed",
+                message: "The HTTP method '\(method)' is not supported for '\(bestPattern)'. "
+                    + "Supported methods: \(allowed.joined(separator: ", ")).",
+                headers: ["Allow": allowed.joined(separator: ", ")])
+        }
+        let shown = "/" + path.joined(separator: "/")
+        throw ARMError(
+            status: 404, code: "NoRegisteredProviderFound",
+            message:
+                "No registered resource provider found for '\(method) \(shown)'.\(unmatchedHint.isEmpty ? "" : " " + unmatchedHint)"
+        )
+    }
+}

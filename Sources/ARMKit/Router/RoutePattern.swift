@@ -1,0 +1,36 @@
+/// A path template such as `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}`.
+/// Literal segments match case-insensitively (CONTRACT.md §2); `{name}` captures one decoded segment.
+public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
+    enum Segment: Sendable, Hashable {
+        case literal(String)  // lower-cased
+        case capture(String)
+    }
+
+    let segments: [Segment]
+    public let description: String
+
+    public init(_ template: String) {
+        description = template
+        segments = template.split(separator: "/").map { part in
+            if part.hasPrefix("{"), part.hasSuffix("}") { return .capture(String(part.dropFirst().dropLast())) }
+            return .literal(part.lowercased())
+        }
+    }
+
+    /// The captures when `path` matches, with the number of literal segments (more literals = more specific).
+    func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
+        guard path.count == segments.count else { return nil }
+        var captures: [String: String] = [:]
+        var literals = 0
+        for (segment, value) in zip(segments, path) {
+            switch segment {
+            case .literal(let l):
+                guard value.count == l.count, value.lowercased() == l else { return nil }
+                literals += 1
+            case .capture(let name):
+                captures[name] = value
+            }
+        }
+        return (captures, literals)
+    }
+}
