@@ -10,6 +10,7 @@ public enum ISODuration {
         var inTime = false
         var number = ""
         var sawComponent = false
+        var sawTimeComponent = false
         for ch in s {
             switch ch {
             case "T":
@@ -21,6 +22,7 @@ public enum ISODuration {
                 guard let v = Double(number) else { return nil }
                 number = ""
                 sawComponent = true
+                if inTime { sawTimeComponent = true }
                 switch (ch, inTime) {
                 case ("W", false): total += v * 604_800
                 case ("D", false): total += v * 86_400
@@ -32,7 +34,8 @@ public enum ISODuration {
             default: return nil
             }
         }
-        guard number.isEmpty, sawComponent else { return nil }
+        // ISO 8601: a `T` must be followed by at least one time component (`P1DT` is not a duration).
+        guard number.isEmpty, sawComponent, !inTime || sawTimeComponent else { return nil }
         return total
     }
 }

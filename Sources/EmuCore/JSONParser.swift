@@ -136,7 +136,11 @@ public struct JSONParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let v = Int64(text) { return .int(v) }
-        guard let d = Double(text) else { throw JSONParseError(message: "invalid number", offset: start) }
+        // RFC 8259 §6 lets a parser limit the range; a number that overflows a Double is refused rather than
+        // stored as infinity (which has no JSON spelling and would be echoed back as `null`).
+        guard let d = Double(text), d.isFinite else {
+            throw JSONParseError(message: "number out of range", offset: start)
+        }
         return .double(d)
     }
 

@@ -69,7 +69,8 @@ extension Timestamp {
         guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116 || b[10] == 32, b[13] == 58,
             b[16] == 58,
             let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
-            let s = num(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
+            let s = num(17, 2), (1...12).contains(mo), (1...Self.daysIn(month: mo, year: y)).contains(d), h < 24,
+            mi < 60, s < 61
         else { return nil }
         var i = 19
         var frac: Int64 = 0
@@ -88,7 +89,7 @@ extension Timestamp {
         if i < b.count, b[i] == 90 || b[i] == 122 {
             i += 1
         } else if i + 6 == b.count, b[i] == 43 || b[i] == 45, b[i + 3] == 58, let oh = num(i + 1, 2),
-            let om = num(i + 4, 2)
+            let om = num(i + 4, 2), oh < 24, om < 60
         {
             offset = (oh * 60 + om) * 60 * (b[i] == 45 ? -1 : 1)
             i += 6
@@ -99,6 +100,15 @@ extension Timestamp {
         let days = Self.days(fromCivil: y, mo, d)
         let secs = days * 86_400 + h * 3600 + mi * 60 + s - offset
         ticks = secs * Self.ticksPerSecond + frac
+    }
+
+    /// The number of days in `month` (1–12) of the proleptic Gregorian `year`.
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     // Howard Hinnant's days-from-civil / civil-from-days (proleptic Gregorian).
@@ -124,9 +134,11 @@ extension Timestamp {
     }
 }
 
+/// `v` in decimal, zero-padded to `width` digits after any minus sign (years before 0000 print as `-0001`).
 private func pad(_ v: Int64, _ width: Int) -> String {
-    let s = String(v)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    let s = String(v.magnitude)
+    let digits = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    return v < 0 ? "-" + digits : digits
 }
 
 extension Int64 {
