@@ -15,14 +15,15 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == #"prefix:[1,"a"]"#)
     }
 
-    @Test(arguments: [
-        ("\"", #""\"""#), ("\\", #""\\""#), ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#),
-        ("\u{08}", #""\u0008""#), ("\u{0C}", #""\u000c""#), ("\u{00}", #""\u0000""#), ("\u{01}", #""\u0001""#),
-        ("\u{1F}", #""\u001f""#), ("\u{1B}[0m", #""\u001b[0m""#), ("/", #""/""#), ("\u{7F}", "\"\u{7F}\""),
-        ("é日😀", "\"é日😀\""), ("\u{2028}", "\"\u{2028}\""), ("a\"b\\c\nd", #""a\"b\\c\nd""#), ("", #""""#),
-    ])
-    func escapesStrings(value: String, wire: String) {
-        #expect(JSON.string(value).text == wire)
+    @Test(
+        arguments: [
+            ("\"", #""\"""#), ("\\", #""\\""#), ("\n", #""\n""#), ("\r", #""\r""#), ("\t", #""\t""#),
+            ("\u{08}", #""\u0008""#), ("\u{0C}", #""\u000c""#), ("\u{00}", #""\u0000""#), ("\u{01}", #""\u0001""#),
+            ("\u{1F}", #""\u001f""#), ("\u{1B}[0m", #""\u001b[0m""#), ("/", #""/""#), ("\u{7F}", "\"\u{7F}\""),
+            ("é日😀", "\"é日😀\""), ("\u{2028}", "\"\u{2028}\""), ("a\"b\\c\nd", #""a\"b\\c\nd""#), ("", #""""#),
+        ] as [(Text, String)])
+    func escapesStrings(value: Text, wire: String) {
+        #expect(JSON.string(value.string).text == wire)
     }
 
     @Test func escapesMemberNames() {
