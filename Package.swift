@@ -33,7 +33,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "rpemu", dependencies: ["EmulatorApp"], swiftSettings: strict),
         .testTarget(name: "EmuCoreTests", dependencies: ["EmuCore"], swiftSettings: strict),
-        .testTarget(name: "EmuHTTPTests", dependencies: ["EmuHTTP"], swiftSettings: strict),
+        .testTarget(name: "EmuHTTPTests", dependencies: ["EmuHTTP", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "ARMKitTests", dependencies: ["ARMKit", "EmuHTTP", "EmuCore"], swiftSettings: strict),
         .testTarget(
             name: "RestorePointEngineTests", dependencies: ["RestorePointEngine", "EmuCore"],
