@@ -44,6 +44,11 @@ public struct ServedAPIVersion: Sendable, Equatable {
     /// What the emulator serves: the same, or the newest known when the client asked for a newer one.
     public let served: String
 
+    public init(requested: String, served: String) {
+        self.requested = requested
+        self.served = served
+    }
+
     public var isSubstituted: Bool { requested != served }
 
     /// Compares the served version with a `YYYY-MM-DD` date, ignoring any `-preview` suffix.

@@ -48,8 +48,7 @@ public struct ARMPipeline: Sendable {
         var response: HTTPResponse
         switch result {
         case .success(let r):
-            response = HTTPResponse(status: r.status, headers: r.headers, body: r.body?.serialized() ?? [])
-            if r.body != nil { response.headers.set("Content-Type", "application/json; charset=utf-8") }
+            response = r.httpResponse
         case .failure(let e):
             response = Self.render(e)
         }

@@ -34,15 +34,18 @@ public struct ARMRequest: Sendable {
     }
 
     /// The JSON object body. Empty or non-object bodies and parse failures → 400 `InvalidRequestContent`.
-    public func body() throws(ARMError) -> ARMBody {
-        guard !http.body.isEmpty else {
+    public func body() throws(ARMError) -> ARMBody { try Self.parseBody(http.body) }
+
+    /// Parses a JSON object body, with ARM's `InvalidRequestContent` errors (line and position of the fault).
+    public static func parseBody(_ bytes: [UInt8]) throws(ARMError) -> ARMBody {
+        guard !bytes.isEmpty else {
             throw .invalidRequestContent("The request body is empty; a JSON object is required.")
         }
         let json: JSON
         do {
-            json = try JSONParser.parse(http.body)
+            json = try JSONParser.parse(bytes)
         } catch {
-            let (line, column) = Self.position(of: error.offset, in: http.body)
+            let (line, column) = position(of: error.offset, in: bytes)
             throw .invalidRequestContent("\(error.message). Path '', line \(line), position \(column).")
         }
         guard case .object(let object) = json else {

@@ -7,11 +7,22 @@ public struct ARMResponse: Sendable {
     public var status: Int
     public var body: JSON?
     public var headers: HTTPHeaders
+    /// Bytes sent as they are instead of a JSON body (a PEM file, a disk image range); `headers` name their type.
+    public var rawBody: [UInt8]?
 
-    public init(status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders()) {
+    public init(status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders(), rawBody: [UInt8]? = nil) {
         self.status = status
         self.body = body
         self.headers = headers
+        self.rawBody = rawBody
+    }
+
+    /// The HTTP response: a JSON body is serialized and typed `application/json; charset=utf-8`.
+    public var httpResponse: HTTPResponse {
+        if let rawBody { return HTTPResponse(status: status, headers: headers, body: rawBody) }
+        var r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
+        if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }
+        return r
     }
 }
 

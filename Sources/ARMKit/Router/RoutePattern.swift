@@ -18,7 +18,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The captures when `path` matches, with the number of literal segments (more literals = more specific).
-    func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
+    public func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
         guard path.count == segments.count else { return nil }
         var captures: [String: String] = [:]
         var literals = 0
