@@ -34,7 +34,7 @@ public struct APIVersionFamily: Sendable, Equatable {
     /// Operation status URLs carry the version of the call that started them, CRP or DiskRP.
     public static let computeOrDisk = APIVersionFamily(
         name: "Microsoft.Compute (operations)",
-        versions: (compute.versions + disk.versions).sorted())
+        versions: Array(Set(compute.versions + disk.versions)).sorted())
 }
 
 /// The version a request is served with.

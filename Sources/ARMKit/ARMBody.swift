@@ -17,19 +17,35 @@ public struct ARMBody: Sendable {
         return current
     }
 
+    /// The value at `path` for the typed getters: like `value(_:)`, but a step through a member that is not an
+    /// object (`"properties": "x"` read at `properties.source`) is the 400 naming that member, not a silent nil.
+    private func lookup(_ path: String) throws(ARMError) -> JSON? {
+        var current: JSON = .object(object)
+        var walked: [Substring] = []
+        for key in path.split(separator: ".") {
+            guard case .object(let members) = current else {
+                throw mismatch(walked.joined(separator: "."), current, "Object")
+            }
+            guard let next = members[String(key)], next != .null else { return nil }
+            walked.append(key)
+            current = next
+        }
+        return current
+    }
+
     private func mismatch(_ path: String, _ value: JSON, _ expected: String) -> ARMError {
         .invalidRequestContent(
             "Error converting value \(value.text) of type '\(value.kindName)' to type '\(expected)'. Path '\(path)'")
     }
 
     public func string(_ path: String) throws(ARMError) -> String? {
-        guard let v = value(path) else { return nil }
+        guard let v = try lookup(path) else { return nil }
         guard let s = v.stringValue else { throw mismatch(path, v, "String") }
         return s
     }
 
     public func bool(_ path: String) throws(ARMError) -> Bool? {
-        guard let v = value(path) else { return nil }
+        guard let v = try lookup(path) else { return nil }
         if let b = v.boolValue { return b }
         // JSON.NET accepts "true"/"false" strings for booleans.
         if let s = v.stringValue?.lowercased(), s == "true" || s == "false" { return s == "true" }
@@ -37,20 +53,20 @@ public struct ARMBody: Sendable {
     }
 
     public func int(_ path: String) throws(ARMError) -> Int64? {
-        guard let v = value(path) else { return nil }
+        guard let v = try lookup(path) else { return nil }
         if let i = v.intValue { return i }
         if let s = v.stringValue, let i = Int64(s) { return i }
         throw mismatch(path, v, "Int32")
     }
 
     public func object(_ path: String) throws(ARMError) -> JSONObject? {
-        guard let v = value(path) else { return nil }
+        guard let v = try lookup(path) else { return nil }
         guard let o = v.objectValue else { throw mismatch(path, v, "Object") }
         return o
     }
 
     public func array(_ path: String) throws(ARMError) -> [JSON]? {
-        guard let v = value(path) else { return nil }
+        guard let v = try lookup(path) else { return nil }
         guard let a = v.arrayValue else { throw mismatch(path, v, "Array") }
         return a
     }

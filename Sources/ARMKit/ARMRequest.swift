@@ -60,6 +60,8 @@ public struct ARMRequest: Sendable {
         http.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? nil : try body()
     }
 
+    /// 1-based line and position in characters, as JSON.NET reports them: UTF-8 continuation bytes do not
+    /// count, so a fault after `é` is not reported one position too far.
     static func position(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var column = 0
@@ -67,7 +69,7 @@ public struct ARMRequest: Sendable {
             if b == 0x0A {
                 line += 1
                 column = 0
-            } else {
+            } else if b & 0xC0 != 0x80 {
                 column += 1
             }
         }

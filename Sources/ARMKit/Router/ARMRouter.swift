@@ -66,7 +66,12 @@ public struct ARMRouter: Sendable {
             }
             let methodMatches = route.method == method || (method == .head && route.method == .get)
             guard methodMatches else { continue }
-            if let b = best, b.literals > m.literals || (b.literals == m.literals && b.route.method == method) {
+            // More literals win; at equal literals an exact method beats HEAD's GET fallback; otherwise the
+            // first registered route keeps its place (for GET and HEAD alike).
+            if let b = best,
+                b.literals > m.literals
+                    || (b.literals == m.literals && (b.route.method == method || route.method != method))
+            {
                 continue
             }
             best = (route, m.captures, m.literals)
