@@ -32,6 +32,8 @@ public struct HTTPRequest: Sendable {
     public var isSecure: Bool
     /// The peer's address as `host:port`.
     public var remoteAddress: String
+    /// The version from the request line; HTTP/1.1 for requests built in code.
+    public var version: HTTPVersion = .http1_1
 
     public init(
         method: HTTPMethod, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
