@@ -1,0 +1,120 @@
+import Synchronization
+
+/// The emulator's persistent state in one SQLite database (CONTRACT.md §9).
+///
+/// One writer connection behind a `Mutex` serializes writes; reads run on read-only connections from a
+/// `ReaderPool`, beside the writer, each on a consistent WAL snapshot. In memory there is a single
+/// connection, so reads queue behind writes. A transaction closure must not call `read` or `write` on the
+/// same store: the mutex is not re-entrant, and a nested read would not see the open write.
+public final class EmulatorStore: Sendable {
+    /// The schema version this build reads and writes (`PRAGMA user_version`).
+    public static let schemaVersion = Schema.currentVersion
+    /// How long a statement waits for another process's lock before failing with `SQLITE_BUSY`.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
+
+    /// The database file, or nil in memory.
+    public let path: String?
+    /// The one writer; nil once closed.
+    private let writer: Mutex<ExclusiveConnection?>
+    /// Readers for a file; nil in memory, where reads use the writer.
+    private let readers: ReaderPool?
+
+    /// Opens (creating and migrating as needed) the store at `location`.
+    ///
+    /// A file is put in WAL mode with `synchronous` applied; a file whose schema is newer than
+    /// `schemaVersion` is refused with `StoreError.newerSchema` and left untouched.
+    public init(location: StoreLocation, synchronous: SynchronousMode = .normal) throws(StoreError) {
+        let connection: SQLiteConnection
+        switch location {
+        case .file(let directory):
+            try Self.createDirectory(directory)
+            let separator = directory.hasSuffix("/") ? "" : "/"
+            let path = directory + separator + StoreLocation.fileName
+            connection = try Self.openWriter(path: path, synchronous: synchronous)
+            self.path = path
+            readers = ReaderPool(path: path, busyTimeout: Self.busyTimeoutMilliseconds)
+        case .inMemory:
+            connection = try Self.openWriter(path: ":memory:", synchronous: nil)
+            path = nil
+            readers = nil
+        }
+        writer = Mutex(ExclusiveConnection(connection))
+    }
+
+    deinit { close() }
+
+    /// Runs `body` on a consistent snapshot. Runs beside writes, and beside other reads, for a file.
+    public func read<T>(_ body: (ReadTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
+        try read(mapError: { $0 }, body)
+    }
+
+    /// `read` for a body that throws any error; the error comes out unchanged.
+    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+        try read(mapError: { $0 }, body)
+    }
+
+    /// `read` for a body with its own typed error; the store's own failures are turned into it by `mapError`.
+    public func read<T, Failure: Error>(
+        mapError: (StoreError) -> Failure, _ body: (ReadTransaction) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        guard let readers else {
+            return try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
+                try Self.transact(ReadTransaction(connection: connection), .deferred, mapError, body)
+            }
+        }
+        let reader: ExclusiveConnection
+        do throws(StoreError) { reader = try readers.checkOut() } catch { throw mapError(error) }
+        defer { readers.checkIn(reader) }
+        return try Self.transact(ReadTransaction(connection: reader.connection), .deferred, mapError, body)
+    }
+
+    /// Runs `body` in the one write transaction at a time (BEGIN IMMEDIATE). When `write` returns, the
+    /// changes are committed, durable per the synchronous mode; when `body` throws, none of them happened.
+    public func write<T>(_ body: (WriteTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
+        try write(mapError: { $0 }, body)
+    }
+
+    /// `write` for a body that throws any error: the transaction rolls back and the error comes out unchanged.
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try write(mapError: { $0 }, body)
+    }
+
+    /// `write` for a body with its own typed error (a domain error rolls back like any other); the store's
+    /// own failures are turned into it by `mapError`.
+    public func write<T, Failure: Error>(
+        mapError: (StoreError) -> Failure, _ body: (WriteTransaction) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
+            try Self.transact(WriteTransaction(connection: connection), .immediate, mapError, body)
+        }
+    }
+
+    /// Closes every connection, after the write in progress, if any; later calls throw `StoreError.closed`.
+    /// Closing the last connection checkpoints the WAL into the database file.
+    public func close() {
+        readers?.close()
+        writer.withLock { box in
+            box?.connection.close()
+            box = nil
+        }
+    }
+
+    private func withWriter<T, Failure: Error>(
+        mapError: (StoreError) -> Failure, _ body: (SQLiteConnection) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        try writer.withLock { (box) throws(Failure) -> T in
+            guard let box else { throw mapError(.closed) }
+            return try body(box.connection)
+        }
+    }
+
+    private static func transact<Transaction: ReadTransaction, T, Failure: Error>(
+        _ transaction: Transaction, _ kind: SQLiteConnection.TransactionKind, _ mapError: (StoreError) -> Failure,
+        _ body: (Transaction) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        defer { transaction.invalidate() }
+        return try transaction.connection.inTransaction(kind, mapError: { mapError(.sqlite($0)) }) {
+            () throws(Failure) -> T in try body(transaction)
+        }
+    }
+}

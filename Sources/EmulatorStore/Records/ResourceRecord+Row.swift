@@ -1,0 +1,60 @@
+import EmuCore
+
+extension ResourceRecord {
+    static let columns =
+        "key, id, subscription, resource_group, type, parent_key, name, location, created_at, updated_at, body"
+
+    static let selectByKey = "SELECT \(columns) FROM resources WHERE key = ?1"
+    // Served by resources_by_parent: equality on (parent_key, type), then the key range in index order.
+    static let selectByParent = """
+        SELECT \(columns) FROM resources
+        WHERE parent_key = ?1 AND type = ?2 AND key > ?3 ORDER BY key LIMIT ?4
+        """
+    static let selectBySubscription = """
+        SELECT \(columns) FROM resources
+        WHERE subscription = ?1 AND type = ?2 AND key > ?3 ORDER BY key LIMIT ?4
+        """
+    static let selectRange = "SELECT \(columns) FROM resources WHERE key >= ?1 AND key < ?2 ORDER BY key"
+    static let countByType = "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2"
+    static let countByTypeInLocation =
+        "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2 AND location = ?3"
+
+    static let upsert = """
+        INSERT INTO resources (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        ON CONFLICT (key) DO UPDATE SET
+            id = excluded.id, subscription = excluded.subscription, resource_group = excluded.resource_group,
+            type = excluded.type, parent_key = excluded.parent_key, name = excluded.name,
+            location = excluded.location, created_at = excluded.created_at, updated_at = excluded.updated_at,
+            body = excluded.body
+        """
+    static let deleteByKey = "DELETE FROM resources WHERE key = ?1"
+    static let deleteRange = "DELETE FROM resources WHERE key >= ?1 AND key < ?2"
+    static let deleteBySubscription = "DELETE FROM resources WHERE subscription = ?1"
+
+    /// The values for ?1 and ?2 of `selectRange` and `deleteRange`: every key under `key + "/"`.
+    ///
+    /// Under BINARY collation a string starts with `k/` exactly when `k/` ≤ it < `k0` (`'0'` is the byte after
+    /// `'/'`). Unlike `LIKE 'k/%'`, no character of the key (`_`, `%`) needs escaping, and the primary key's
+    /// index serves the range.
+    static func subtree(of key: String) -> [SQLiteValue] {
+        [.text(key + "/"), .text(key + "0")]
+    }
+
+    /// Decodes the current row of a statement selecting `columns`.
+    init(row s: SQLiteStatement) throws(StoreError) {
+        self.init(
+            key: s.text(at: 0), id: s.text(at: 1), subscription: s.text(at: 2), resourceGroup: s.optionalText(at: 3),
+            type: s.text(at: 4), parentKey: s.text(at: 5), name: s.text(at: 6), location: s.optionalText(at: 7),
+            createdAt: Timestamp(ticks: s.int64(at: 8)), updatedAt: Timestamp(ticks: s.int64(at: 9)),
+            body: try s.json(at: 10) ?? .null)
+    }
+
+    /// The record's values in `columns` order.
+    var sqlValues: [SQLiteValue] {
+        [
+            .text(key), .text(id), .text(subscription), .text(resourceGroup), .text(type), .text(parentKey),
+            .text(name), .text(location), .integer(createdAt.ticks), .integer(updatedAt.ticks),
+            .utf8(body.serialized()),
+        ]
+    }
+}

@@ -1,0 +1,100 @@
+import EmuCore
+import RestorePointEngine
+
+/// A write transaction: everything a `ReadTransaction` reads, plus changes, which see each other at once and
+/// commit together when the `EmulatorStore.write` closure returns.
+public final class WriteTransaction: ReadTransaction {
+    // MARK: Resources
+
+    /// Inserts `record`, or replaces every column of the record stored under its key.
+    public func upsert(_ record: ResourceRecord) throws(StoreError) {
+        try execute(ResourceRecord.upsert, record.sqlValues)
+    }
+
+    /// Deletes the resource at `key` (not its descendants); false when there was none.
+    @discardableResult
+    public func deleteResource(key: String) throws(StoreError) -> Bool {
+        try execute(ResourceRecord.deleteByKey, [.text(key)]) > 0
+    }
+
+    /// Deletes the resource at `key` and every resource under `key + "/"`; returns how many went.
+    @discardableResult
+    public func deleteTree(key: String) throws(StoreError) -> Int {
+        let descendants = try execute(ResourceRecord.deleteRange, ResourceRecord.subtree(of: key))
+        return try descendants + execute(ResourceRecord.deleteByKey, [.text(key)])
+    }
+
+    // MARK: Operations
+
+    /// Records a new operation; fails with a constraint violation if its id is taken.
+    public func insert(_ operation: OperationRecord) throws(StoreError) {
+        try execute(OperationRecord.insert, operation.sqlValues)
+    }
+
+    /// Replaces the stored operation with the same id; false when there is none.
+    @discardableResult
+    public func update(_ operation: OperationRecord) throws(StoreError) -> Bool {
+        try execute(OperationRecord.update, operation.sqlValues) > 0
+    }
+
+    // MARK: Clock, subscriptions, meta
+
+    /// Saves the clock, replacing the one saved before (CONTRACT.md §9: the clock survives a restart).
+    public func save(clock: EmulatedClock) throws(StoreError) {
+        let sql = """
+            INSERT INTO clock (id, anchor, real_anchor, scale, frozen) VALUES (1, ?1, ?2, ?3, ?4)
+            ON CONFLICT (id) DO UPDATE SET
+                anchor = excluded.anchor, real_anchor = excluded.real_anchor, scale = excluded.scale,
+                frozen = excluded.frozen
+            """
+        let values: [SQLiteValue] = [
+            .integer(clock.anchor.ticks), .integer(clock.realAnchor.ticks), .real(clock.scale), .integer(clock.frozen),
+        ]
+        try execute(sql, values)
+    }
+
+    /// Inserts or replaces the subscription, keyed by its lower-cased id.
+    public func upsert(_ subscription: SubscriptionRecord) throws(StoreError) {
+        try execute(SubscriptionRecord.upsert, subscription.sqlValues)
+    }
+
+    /// Deletes the subscription (matched case-insensitively) with all its resources and operations
+    /// (CONTRACT.md §8.2 `DELETE /_emulator/subscriptions/{sub}`); false when there was nothing to delete.
+    @discardableResult
+    public func deleteSubscription(id: String) throws(StoreError) -> Bool {
+        let key: [SQLiteValue] = [.text(id.lowercased())]
+        let deleted =
+            try execute(SubscriptionRecord.deleteByID, key)
+            + execute(ResourceRecord.deleteBySubscription, key)
+            + execute(OperationRecord.deleteBySubscription, key)
+        return deleted > 0
+    }
+
+    /// Stores `value` under `key`, or removes the key when `value` is nil.
+    public func setMeta(_ key: String, _ value: String?) throws(StoreError) {
+        if let value {
+            let sql = "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2"
+            try execute(sql, [.text(key), .text(value)])
+        } else {
+            try execute("DELETE FROM meta WHERE key = ?1", [.text(key)])
+        }
+    }
+
+    /// Empties every table, keeping the schema (CONTRACT.md §8.2 `POST /_emulator/reset`).
+    public func deleteAll() throws(StoreError) {
+        for table in ["resources", "operations", "clock", "subscriptions", "meta"] {
+            try execute("DELETE FROM \(table)")
+        }
+    }
+
+    // MARK: Running statements
+
+    /// Runs a cached statement that returns no rows; returns the rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ values: [SQLiteValue] = []) throws(StoreError) -> Int {
+        let statement = try prepared(sql, values)
+        defer { statement.reset() }
+        do throws(SQLiteError) { try statement.run() } catch { throw .sqlite(error) }
+        return connection.changes
+    }
+}

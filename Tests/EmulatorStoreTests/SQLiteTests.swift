@@ -1,0 +1,102 @@
+import Testing
+
+@testable import EmulatorStore
+
+@Suite("SQLite wrapper")
+struct SQLiteTests {
+    private func memory() throws -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: ":memory:", flags: .writer)
+        try Schema.migrate(connection)
+        return connection
+    }
+
+    @Test("statements are prepared once per connection and SQL")
+    func statementCache() throws {
+        let connection = try memory()
+        let first = try connection.statement("SELECT value FROM meta WHERE key = ?1")
+        let again = try connection.statement("SELECT value FROM meta WHERE key = ?1")
+        #expect(first === again)
+        #expect(try connection.statement("SELECT 1") !== first)
+    }
+
+    @Test("a duplicate primary key reports the extended code, the message and the SQL")
+    func constraintError() throws {
+        let connection = try memory()
+        let insert = "INSERT INTO meta (key, value) VALUES ('k', 'v')"
+        try connection.run(insert)
+        let error = #expect(throws: SQLiteError.self) { try connection.run(insert) }
+        #expect(error?.primaryCode == 19)  // SQLITE_CONSTRAINT
+        #expect(error?.extendedCode == 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
+        #expect(error?.isConstraintViolation == true)
+        #expect(error?.message.contains("meta.key") == true)
+        #expect(error?.sql == insert)
+        #expect(error?.description.contains(insert) == true)
+    }
+
+    @Test("a syntax error is SQLITE_ERROR with SQLite's message")
+    func syntaxError() throws {
+        let connection = try memory()
+        let error = #expect(throws: SQLiteError.self) { try connection.statement("SELEC 1") }
+        #expect(error?.extendedCode == 1)
+        #expect(error?.message.contains("syntax error") == true)
+    }
+
+    @Test("opening a missing file read-only fails with SQLITE_CANTOPEN")
+    func cantOpen() {
+        let error = #expect(throws: SQLiteError.self) {
+            try SQLiteConnection(path: "/nonexistent/rpemu/none.sqlite", flags: .reader)
+        }
+        #expect(error?.primaryCode == 14)
+    }
+
+    @Test("an empty string binds as text, nil as NULL; values read back by type")
+    func binding() throws {
+        let connection = try memory()
+        let statement = try connection.statement("SELECT ?1, ?1 IS NULL, ?2, ?3, ?4, ?5 IS NULL")
+        defer { statement.reset() }
+        try statement.bind("", at: 1)
+        try statement.bind(Int64.min, at: 2)
+        try statement.bind(0.1, at: 3)
+        try statement.bind("naïve 🦄", at: 4)
+        try statement.bind(String?.none, at: 5)
+        #expect(try statement.step())
+        #expect(statement.optionalText(at: 0) == "")
+        #expect(!statement.bool(at: 1))
+        #expect(statement.int64(at: 2) == .min)
+        #expect(statement.double(at: 3) == 0.1)
+        #expect(statement.text(at: 4) == "naïve 🦄")
+        #expect(statement.bool(at: 5))
+        #expect(try !statement.step())
+    }
+
+    @Test("STRICT tables reject a value of the wrong type")
+    func strictTables() throws {
+        let connection = try memory()
+        let error = #expect(throws: SQLiteError.self) {
+            try connection.execute("INSERT INTO clock VALUES (1, 'soon', 0, 1.0, 0)")
+        }
+        #expect(error?.isConstraintViolation == true)
+    }
+
+    /// The listing, counting and subtree queries must be served by an index, never a table scan.
+    @Test(
+        "queries use their indexes",
+        arguments: [
+            (ResourceRecord.selectByParent, "USING INDEX resources_by_parent"),
+            (ResourceRecord.selectBySubscription, "USING INDEX resources_by_subscription"),
+            (ResourceRecord.countByTypeInLocation, "USING COVERING INDEX resources_by_subscription"),
+            (ResourceRecord.selectRange, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
+            (ResourceRecord.deleteRange, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
+            (OperationRecord.deleteBySubscription, "USING INDEX operations_by_subscription"),
+        ])
+    func queryPlans(sql: String, expected: String) throws {
+        let connection = try memory()
+        let plan = try connection.statement("EXPLAIN QUERY PLAN " + sql)
+        defer { plan.reset() }
+        var details: [String] = []
+        while try plan.step() { details.append(plan.text(at: 3)) }
+        #expect(details.contains { $0.contains(expected) }, "plan: \(details)")
+        #expect(!details.contains { $0.hasPrefix("SCAN") && !$0.contains("INDEX") }, "plan: \(details)")
+        #expect(!details.contains { $0.contains("TEMP B-TREE") }, "plan: \(details)")
+    }
+}
