@@ -5,9 +5,18 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     public init() { members = [] }
 
+    /// Members in order; a repeated name (exactly equal) keeps its first position and takes the last value
+    /// (RFC 8259 §4 leaves duplicates to the reader). Names differing only in case stay separate members.
     public init(_ members: [(String, JSON)]) {
         self.members = []
-        for (k, v) in members { self[k] = v }
+        self.members.reserveCapacity(members.count)
+        for (k, v) in members {
+            if let i = self.members.firstIndex(where: { $0.key == k }) {
+                self.members[i].value = v
+            } else {
+                self.members.append((k, v))
+            }
+        }
     }
 
     public var isEmpty: Bool { members.isEmpty }
@@ -18,8 +27,24 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     private func index(of key: String) -> Int? {
         if let i = members.firstIndex(where: { $0.key == key }) { return i }
-        let lower = key.lowercased()
-        return members.firstIndex(where: { $0.key.lowercased() == lower })
+        return members.firstIndex(where: { Self.equalIgnoringASCIICase($0.key, key) })
+    }
+
+    /// ASCII case-insensitive comparison without allocating (ARM member names are ASCII).
+    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        var x = a.utf8.makeIterator()
+        var y = b.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case (let p?, let q?):
+                if p == q { continue }
+                let lp = p >= 65 && p <= 90 ? p + 32 : p
+                let lq = q >= 65 && q <= 90 ? q + 32 : q
+                if lp != lq { return false }
+            default: return false
+            }
+        }
     }
 
     /// Reads a member; setting nil removes it, setting a value replaces in place or appends.
@@ -45,4 +70,8 @@ public struct JSONObject: Sendable, Hashable, Sequence {
             hasher.combine(v)
         }
     }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSON)...) { self.init(elements) }
 }

@@ -1,0 +1,120 @@
+import ARMKit
+import EmuHTTP
+
+/// The ARM route table (CONTRACT.md §2): each route adapts HTTP to a service call.
+enum ARMRoutes {
+    static let rg = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+    static let cp = rg + "/providers/Microsoft.Compute"
+
+    static func router(_ app: AppContext) -> ARMRouter {
+        var r = ARMRouter(
+            unmatchedHint: "rpemu serves Microsoft.Resources (subscriptions, resourceGroups) and Microsoft.Compute "
+                + "(virtualMachines, disks, restorePointCollections, operations); see docs/routes.md.")
+        let subs = SubscriptionService(app: app)
+        let groups = ResourceGroupService(app: app)
+        let vms = VirtualMachineService(app: app)
+        let disks = DiskService(app: app)
+        let rpcs = CollectionService(app: app)
+        let ops = OperationService(app: app)
+
+        r.add(.get, "/subscriptions", family: .any) { _ throws(ARMError) in try subs.list() }
+        r.add(.get, "/subscriptions/{subscriptionId}", family: .any) { q throws(ARMError) in
+            try subs.get(q["subscriptionId"])
+        }
+
+        r.add(.get, "/subscriptions/{subscriptionId}/resourcegroups", family: .any) { q throws(ARMError) in
+            try groups.list(q, subscription: q["subscriptionId"])
+        }
+        r.add(.put, rg, family: .any) { q throws(ARMError) in
+            try groups.createOrUpdate(
+                CallContext(q), subscription: q["subscriptionId"], name: q["resourceGroupName"], body: q.body())
+        }
+        r.add(.get, rg, family: .any) { q throws(ARMError) in
+            try groups.get(subscription: q["subscriptionId"], name: q["resourceGroupName"])
+        }
+        r.add(.head, rg, family: .any) { q throws(ARMError) in
+            try groups.exists(subscription: q["subscriptionId"], name: q["resourceGroupName"])
+        }
+        r.add(.delete, rg, family: .any) { q throws(ARMError) in
+            try groups.delete(CallContext(q), subscription: q["subscriptionId"], name: q["resourceGroupName"])
+        }
+
+        let vm = cp + "/virtualMachines/{vmName}"
+        r.add(.get, cp + "/virtualMachines", family: .compute) { q throws(ARMError) in
+            try vms.list(q, subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"])
+        }
+        r.add(.put, vm, family: .compute) { q throws(ARMError) in
+            try vms.createOrUpdate(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["vmName"],
+                body: q.body())
+        }
+        r.add(.get, vm, family: .compute) { q throws(ARMError) in
+            try vms.get(subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"], name: q["vmName"])
+        }
+        r.add(.delete, vm, family: .compute) { q throws(ARMError) in
+            try vms.delete(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["vmName"])
+        }
+
+        let disk = cp + "/disks/{diskName}"
+        r.add(.get, cp + "/disks", family: .disk) { q throws(ARMError) in
+            try disks.list(q, subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"])
+        }
+        r.add(.put, disk, family: .disk) { q throws(ARMError) in
+            try disks.createOrUpdate(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["diskName"],
+                body: q.body())
+        }
+        r.add(.get, disk, family: .disk) { q throws(ARMError) in
+            try disks.get(subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"], name: q["diskName"])
+        }
+        r.add(.delete, disk, family: .disk) { q throws(ARMError) in
+            try disks.delete(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["diskName"])
+        }
+
+        let rpc = cp + "/restorePointCollections/{collectionName}"
+        r.add(.get, cp + "/restorePointCollections", family: .compute) { q throws(ARMError) in
+            try rpcs.list(q, subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"])
+        }
+        r.add(
+            .get, "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/restorePointCollections",
+            family: .compute
+        ) {
+            q throws(ARMError) in try rpcs.list(q, subscription: q["subscriptionId"], resourceGroup: nil)
+        }
+        r.add(.put, rpc, family: .compute) { q throws(ARMError) in
+            try rpcs.createOrUpdate(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["collectionName"], body: q.body())
+        }
+        r.add(.patch, rpc, family: .compute) { q throws(ARMError) in
+            try rpcs.patch(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["collectionName"], body: q.body())
+        }
+        r.add(.get, rpc, family: .compute) { q throws(ARMError) in
+            try rpcs.get(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["collectionName"], expand: q.http.queryValue("$expand"))
+        }
+        r.add(.delete, rpc, family: .compute) { q throws(ARMError) in
+            try rpcs.delete(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                name: q["collectionName"])
+        }
+
+        r.add(
+            .get,
+            "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/operations/{operationId}",
+            family: .computeOrDisk
+        ) { q throws(ARMError) in
+            try ops.get(q, subscription: q["subscriptionId"], location: q["location"], operationID: q["operationId"])
+        }
+        return r
+    }
+}

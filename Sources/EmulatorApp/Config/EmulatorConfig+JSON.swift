@@ -1,0 +1,40 @@
+import ARMKit
+import EmuCore
+import EmuHTTP
+import RestorePointEngine
+
+extension EmulatorConfig {
+    /// `GET /_emulator/config`: every setting in effect (CONTRACT.md §8.2), no secrets.
+    func json(caCertificate: String?) -> JSON {
+        func port(_ p: Port) -> JSON {
+            if case .number(let n) = p { return .int(Int64(n)) }
+            return "off"
+        }
+        var o = JSONObject()
+        o["host"] = .string(host)
+        o["httpPort"] = port(httpPort)
+        o["httpsPort"] = port(httpsPort)
+        o["dataDir"] = .string(dataDirectory)
+        o["inMemory"] = .bool(inMemory)
+        o["seed"] = seedFile.map(JSON.string) ?? .null
+        o["auth"] = .string(auth.rawValue)
+        o["logLevel"] = .string(logLevel.name)
+        o["pageSize"] = .int(Int64(pageSize))
+        o["tlsHostnames"] = .array(tlsHostnames.map(JSON.string))
+        o["tlsCertificate"] = tlsCertificate.map(JSON.string) ?? .null
+        o["caCertificate"] = caCertificate.map(JSON.string) ?? .null
+        o["defaultSubscription"] = .string(defaultSubscription)
+        o["tenantId"] = .string(tenantID)
+        o["retryAfterSeconds"] = .double(retryAfter)
+        o["strictApiVersions"] = .bool(strictAPIVersions)
+        o["maxConnections"] = .int(Int64(maxConnections))
+        o["headerTimeoutSeconds"] = .double(headerTimeout)
+        o["idleTimeoutSeconds"] = .double(idleTimeout)
+        o["timings"] = [
+            "resourceCreate": .double(timings.resourceCreate), "delete": .double(timings.delete),
+            "restorePointCreate": .double(timings.restorePointCreate),
+        ]
+        o["limits"] = ["restorePointCollectionsPerRegion": .int(Int64(limits.restorePointCollectionsPerRegion))]
+        return .object(o)
+    }
+}

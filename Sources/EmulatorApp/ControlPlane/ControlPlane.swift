@@ -1,0 +1,103 @@
+import ARMKit
+import EmuCore
+import EmuHTTP
+import EmulatorStore
+import RestorePointEngine
+import Synchronization
+
+/// The emulator's own routes under `/_emulator` (CONTRACT.md §8): JSON in, JSON out, no auth.
+/// Errors use the ARM envelope so one client-side error reader serves both planes.
+struct ControlPlane: Sendable {
+    typealias Handler = @Sendable (HTTPRequest, [String: String]) throws(ARMError) -> ARMResponse
+
+    private struct Route: Sendable {
+        let method: HTTPMethod
+        let pattern: RoutePattern
+        let handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, pattern: RoutePattern("/_emulator" + template), handler: handler))
+    }
+
+    init(app: AppContext, lifecycle: Lifecycle) {
+        let seeder = Seeder(app: app)
+        add(.get, "/health") { _, _ throws(ARMError) in
+            ARMResponse(status: 200, body: ["status": "healthy", "now": .string(app.clock.now().iso8601)])
+        }
+        add(.get, "/ready") { _, _ throws(ARMError) in
+            let ready = lifecycle.isReady
+            return ARMResponse(status: ready ? 200 : 503, body: ["ready": .bool(ready)])
+        }
+        add(.get, "/config") { _, _ throws(ARMError) in
+            ARMResponse(status: 200, body: app.config.json(caCertificate: lifecycle.caCertificatePath))
+        }
+        add(.get, "/clock") { _, _ throws(ARMError) in
+            let c = app.clock.value
+            return ARMResponse(
+                status: 200,
+                body: ["now": .string(app.clock.now().iso8601), "scale": .double(c.scale), "frozen": .bool(c.frozen)])
+        }
+        add(.post, "/reset") { _, _ throws(ARMError) in
+            try app.db.write { tx throws(ARMError) in
+                try app.store(tx.deleteAll())
+                try SubscriptionService(app: app).register(tx, app.config.defaultSubscription)
+            }
+            app.logger.info("control plane: reset, every resource, operation and subscription removed")
+            return ARMResponse(status: 200, body: ["reset": true])
+        }
+        add(.delete, "/subscriptions/{subscriptionId}") { _, p throws(ARMError) in
+            let sub = p["subscriptionId"] ?? ""
+            let existed = try app.db.write { tx throws(ARMError) in
+                try app.store(tx.deleteSubscription(id: sub.lowercased()))
+            }
+            app.logger.info("control plane: subscription \(sub) removed (existed: \(existed))")
+            return ARMResponse(status: 200, body: ["subscriptionId": .string(sub), "deleted": .bool(existed)])
+        }
+        add(.post, "/seed") { request, _ throws(ARMError) in
+            let body = try ARMRequest.parseBody(request.body)
+            return ARMResponse(status: 200, body: try seeder.apply(body.object))
+        }
+        add(.get, "/tls/ca.pem") { _, _ throws(ARMError) in
+            guard let path = lifecycle.caCertificatePath, let pem = FileBytes.read(path) else {
+                throw ARMError(
+                    status: 404, code: "NotFound",
+                    message:
+                        "No CA certificate: HTTPS is off, or --tls-cert/--tls-key brought a certificate rpemu did not issue."
+                )
+            }
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", "application/x-pem-file")
+            return ARMResponse(status: 200, headers: headers, rawBody: pem)
+        }
+    }
+
+    /// The response, or nil when no control-plane route has this path.
+    func handle(_ request: HTTPRequest) -> HTTPResponse? {
+        var pathMatched: [HTTPMethod] = []
+        for route in routes {
+            guard let m = route.pattern.match(request.pathSegments) else { continue }
+            guard route.method == request.method || (request.method == .head && route.method == .get) else {
+                pathMatched.append(route.method)
+                continue
+            }
+            do throws(ARMError) {
+                return try route.handler(request, m.captures).httpResponse
+            } catch {
+                return ARMPipeline.render(error)
+            }
+        }
+        if !pathMatched.isEmpty {
+            let allowed = pathMatched.map(\.rawValue).joined(separator: ", ")
+            return ARMPipeline.render(
+                ARMError(
+                    status: 405, code: "MethodNotAllowed",
+                    message:
+                        "The HTTP method '\(request.method)' is not supported for '\(request.path)'. Supported methods: \(allowed).",
+                    headers: ["Allow": allowed]))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,90 @@
+import ARMKit
+import EmuCore
+import EmulatorStore
+import RestorePointEngine
+
+extension CollectionService {
+    func get(_ call: CallContext, subscription: String, resourceGroup: String, name: String, expand: String?)
+        throws(ARMError) -> ARMResponse
+    {
+        let expandRestorePoints = try Self.parseExpand(expand)
+        let now = app.clock.now()
+        let rpcID = id(subscription, resourceGroup, name)
+        return try app.db.read { tx throws(ARMError) in
+            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let (record, _) = try app.live(tx, rpcID, now: now),
+                let doc = render(record, at: now, call: call, expand: expandRestorePoints)
+            else { throw app.notFound(rpcID) }
+            return ARMResponse(status: 200, body: doc)
+        }
+    }
+
+    /// `$expand` takes exactly `restorePoints` (reference/arm-spec.md §1.1).
+    static func parseExpand(_ value: String?) throws(ARMError) -> Bool {
+        guard let value else { return false }
+        guard value.lowercased() == "restorepoints" else {
+            throw .invalidParameter(
+                "The value '\(value)' of $expand is not supported. The only value is 'restorePoints'.",
+                target: "$expand")
+        }
+        return true
+    }
+
+    func list(_ request: ARMRequest, subscription: String, resourceGroup: String?) throws(ARMError) -> ARMResponse {
+        let now = app.clock.now()
+        let page = try Page.request(request, size: app.config.pageSize)
+        let call = CallContext(request)
+        return try app.db.read { tx throws(ARMError) in
+            let records: [ResourceRecord]
+            let type = ResourceType.key(ResourceType.collection)
+            if let resourceGroup {
+                let rg = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+                records = try app.store(
+                    tx.resources(type: type, parentKey: rg.key, after: page.after, limit: page.size + 1))
+            } else {
+                records = try app.store(
+                    tx.resources(
+                        type: type, subscription: subscription.lowercased(), after: page.after, limit: page.size + 1))
+            }
+            return app.page(records, size: page.size, call: request) { render($0, at: now, call: call, expand: false) }
+        }
+    }
+
+    func delete(_ call: CallContext, subscription: String, resourceGroup: String, name: String) throws(ARMError)
+        -> ARMResponse
+    {
+        let now = app.clock.now()
+        let rpcID = id(subscription, resourceGroup, name)
+        return try app.db.write { tx throws(ARMError) in
+            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let (record, existing) = try app.live(tx, rpcID, now: now) else { return ARMResponse(status: 204) }
+            var stored = existing
+            if stored.provisioning.deleteAt == nil {
+                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
+            }
+            // Its restore points and disk restore points go with it (CONTRACT.md §2).
+            for child in try app.store(tx.descendants(ofKey: rpcID.key)) {
+                _ = try app.store(tx.deleteResource(key: child.key))
+            }
+            var updated = record
+            updated.body = stored.json
+            updated.updatedAt = now
+            try app.store(tx.upsert(updated))
+            let headers = try app.startOperation(
+                tx, call, kind: "restorePointCollections.delete", resource: rpcID, location: record.location ?? "",
+                start: now, end: stored.provisioning.deleteAt ?? now)
+            return ARMResponse(status: 202, headers: headers)
+        }
+    }
+
+    /// The collection as the served api-version shows it; `expand` adds `restorePoints` (an empty list until
+    /// restore points exist: real Azure answers `[]`, reference/arm-spec.md §1.1).
+    func render(_ record: ResourceRecord, at now: Timestamp, call: CallContext, expand: Bool) -> JSON? {
+        guard let stored = record.stored, var doc = stored.rendered(at: now) else { return nil }
+        var props = doc["properties"]?.objectValue ?? JSONObject()
+        if !call.apiVersion.isAtLeast(Self.instantAccessVersion) { props["instantAccess"] = nil }
+        if expand { props["restorePoints"] = .array([]) }
+        doc["properties"] = .object(props)
+        return .object(doc)
+    }
+}

@@ -1,0 +1,100 @@
+import ARMKit
+import EmuCore
+import EmuHTTP
+import EmulatorStore
+import RestorePointEngine
+
+/// What every service shares: the store, the clock, the configuration and the logger.
+final class AppContext: Sendable {
+    let db: Database
+    let clock: ClockService
+    let config: EmulatorConfig
+    let logger: Logger
+
+    init(db: Database, clock: ClockService, config: EmulatorConfig, logger: Logger) {
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self.logger = logger
+    }
+
+    /// The resource group, which must exist and not be deleting (CONTRACT.md §7).
+    func requireResourceGroup(_ tx: ReadTransaction, subscription: String, name: String, now: Timestamp)
+        throws(ARMError) -> ResourceRecord
+    {
+        let id = ResourceID(subscription: subscription, resourceGroup: name)
+        guard let record = try store(tx.resource(key: id.key)), let stored = record.stored,
+            stored.provisioning.exists(at: now)
+        else { throw .resourceGroupNotFound(name) }
+        if stored.provisioning.deleteAt != nil {
+            throw ARMError(
+                status: 409, code: "ResourceGroupBeingDeleted",
+                message:
+                    "The resource group '\(record.name)' is in deprovisioning state and cannot perform this operation.")
+        }
+        return record
+    }
+
+    /// A live resource (created and not past its delete), or nil.
+    func live(_ tx: ReadTransaction, _ id: ResourceID, now: Timestamp) throws(ARMError) -> (
+        ResourceRecord, StoredResource
+    )? {
+        guard let record = try store(tx.resource(key: id.key)), let stored = record.stored,
+            stored.provisioning.exists(at: now)
+        else { return nil }
+        return (record, stored)
+    }
+
+    /// 404 for a resource under an existing resource group (CONTRACT.md §7).
+    func notFound(_ id: ResourceID) -> ARMError {
+        let typePath =
+            ([id.namespace ?? ""] + id.steps.dropLast().flatMap { [$0.type, $0.name] } + [id.steps.last?.type ?? ""])
+            .joined(separator: "/")
+        return .resourceNotFound(type: typePath, name: id.name, resourceGroup: id.resourceGroup ?? "")
+    }
+
+    /// A record for `id` with its indexed columns filled from the id.
+    func record(
+        _ id: ResourceID, type: String, location: String?, createdAt: Timestamp, now: Timestamp, body: StoredResource
+    )
+        -> ResourceRecord
+    {
+        ResourceRecord(
+            key: id.key, id: id.string, subscription: id.subscription.lowercased(),
+            resourceGroup: id.resourceGroup?.lowercased(), type: ResourceType.key(type),
+            parentKey: id.parent?.key ?? "", name: id.name, location: location, createdAt: createdAt, updatedAt: now,
+            body: body.json)
+    }
+
+    /// Maps a store call's error.
+    func store<T>(_ value: @autoclosure () throws(StoreError) -> T) throws(ARMError) -> T {
+        do { return try value() } catch {
+            logger.error("store failure: \(error)")
+            throw ARMError(status: 500, code: "InternalServerError", message: "The emulator's store failed: \(error).")
+        }
+    }
+
+    /// Records an operation that ends at `end` and returns the headers that announce it (CONTRACT.md §3).
+    func startOperation(
+        _ tx: WriteTransaction, _ call: CallContext, kind: String, resource: ResourceID, location: String,
+        start: Timestamp, end: Timestamp
+    ) throws(ARMError) -> HTTPHeaders {
+        let op = OperationRecord(
+            id: call.requestID, subscription: resource.subscription.lowercased(), location: location, kind: kind,
+            resourceKey: resource.key, apiVersion: call.apiVersion.requested, startTime: start, endTime: end,
+            outcome: "Succeeded", error: nil, result: nil)
+        try store(tx.insert(op))
+        return AsyncOperationLinks.headers(
+            baseURL: call.baseURL, subscription: resource.subscription, location: location, operationID: op.id,
+            apiVersion: call.apiVersion.requested, retryAfter: config.retryAfter)
+    }
+
+    /// One page of rendered resources; `render` returns nil for records that no longer exist.
+    func page(
+        _ records: [ResourceRecord], size: Int, call: ARMRequest, render: (ResourceRecord) -> JSON?
+    ) -> ARMResponse {
+        let hasMore = records.count > size
+        let shown = records.prefix(size)
+        return Page.response(call, items: shown.compactMap(render), lastKey: shown.last?.key, hasMore: hasMore)
+    }
+}
