@@ -62,9 +62,13 @@ extension HTTPConnection {
         dispatchPrecondition(condition: .onQueue(queue))
         scheduledFire = .distantFuture
         guard lifecycle != .closed else { return }
+        // On a loaded machine bytes can be waiting whose read event has not run yet: take them first, so a client
+        // that did send in time is not judged by a stale phase.
+        if lifecycle == .open && !readSuspended { readable() }
+        guard lifecycle != .closed else { return }
         let (deadline, action) = currentDeadline()
         guard DispatchTime.now() >= deadline else {
-            arm(deadline)
+            if deadline < scheduledFire { arm(deadline) }
             return
         }
         switch action {

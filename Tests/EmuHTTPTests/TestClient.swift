@@ -26,7 +26,9 @@ final class TestClient {
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
     init(port: UInt16, timeout: Int = 15) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a throwing init of a fully initialized class still runs
+        // deinit, which would close it a second time (and maybe someone else's descriptor by then).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -44,6 +46,7 @@ final class TestClient {
             Glibc.close(fd)
             throw Failure(description: "connect: errno \(code)")
         }
+        self.fd = fd
     }
 
     deinit { Glibc.close(fd) }
