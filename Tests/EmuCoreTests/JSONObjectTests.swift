@@ -62,8 +62,11 @@ import Testing
     @Test func duplicateNamesKeepTheFirstPositionAndTheLastValue() throws {
         let exact = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
         #expect(exact.text == #"{"a":3,"b":2}"#)
-        let folded = try JSONParser.parse(#"{"tag":1,"TAG":2}"#)
-        #expect(folded.text == #"{"tag":2}"#)
+        // Names that differ only in case are different members; lookups prefer the exact name.
+        let cased = try JSONParser.parse(#"{"tag":1,"TAG":2}"#)
+        #expect(cased.text == #"{"tag":1,"TAG":2}"#)
+        #expect(cased["TAG"] == 2)
+        #expect(cased["Tag"] == 1)
     }
 
     @Test func iteratesInOrder() {
@@ -88,6 +91,6 @@ import Testing
 
     @Test func dictionaryLiteralsFollowTheSameRules() {
         let json: JSON = ["x": 1, "X": 2, "y": 3]
-        #expect(json.text == #"{"x":2,"y":3}"#)
+        #expect(json.text == #"{"x":1,"X":2,"y":3}"#)
     }
 }
