@@ -10,4 +10,6 @@ public enum EngineError: Error, Sendable, Equatable {
     case operationNotAllowed(message: String)
     /// A limit was reached: 409 with its own code.
     case limitReached(code: String, message: String)
+    /// A rule refused the request with its own status and code (CONTRACT.md §7 rules 1–11).
+    case refused(status: Int, code: String, message: String)
 }

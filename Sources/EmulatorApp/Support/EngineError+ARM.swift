@@ -20,6 +20,8 @@ extension ARMError {
             self = .operationNotAllowed(message)
         case .limitReached(let code, let message):
             self = ARMError(status: 409, code: code, message: message)
+        case .refused(let status, let code, let message):
+            self = ARMError(status: status, code: code, message: message)
         }
     }
 }
