@@ -43,10 +43,10 @@ public struct EmulatedClock: Sendable, Equatable {
         anchor = anchor.adding(seconds: seconds)
     }
 
-    /// Jumps to `target`, which must not be earlier than now.
+    /// Jumps to `target`, which must not be earlier than now. A refusal leaves the clock as it was.
     public mutating func set(now target: Timestamp, real: Timestamp) throws(ClockError) {
+        guard target >= now(real: real) else { throw .backwards }
         reanchor(real: real)
-        guard target >= anchor else { throw .backwards }
         anchor = target
     }
 
