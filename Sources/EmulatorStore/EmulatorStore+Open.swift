@@ -26,6 +26,7 @@ extension EmulatorStore {
     }
 
     /// WAL lets readers run beside the writer; `synchronous` decides what a commit survives (CONTRACT.md §9).
+    /// A file also gets the memory map and the writer's cache size (`EmulatorStore.mmapBytes`, `writerCacheKiB`).
     private static func enableWAL(_ connection: SQLiteConnection, synchronous: SynchronousMode) throws(StoreError) {
         let mode: String?
         do throws(SQLiteError) {
@@ -33,6 +34,8 @@ extension EmulatorStore {
             try connection.setPragma("synchronous", synchronous.pragmaValue)
             // A checkpoint rewinds the WAL but keeps its size; past 64 MiB it is truncated back.
             try connection.setPragma("journal_size_limit", "67108864")
+            try connection.setPragma("mmap_size", String(mmapBytes))
+            try connection.setPragma("cache_size", String(-writerCacheKiB))  // negative: KiB, not pages
         } catch {
             throw .sqlite(error)
         }

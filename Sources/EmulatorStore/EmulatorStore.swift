@@ -9,8 +9,18 @@ import Synchronization
 public final class EmulatorStore: Sendable {
     /// The schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = Schema.currentVersion
+    /// A meta key present when migrating to schema 2 found restore points without index rows or schedule:
+    /// the application rebuilds `restore_points` and `state_changes` from the stored resources, then removes
+    /// the key (`setMeta(key, nil)`).
+    public static let rebuildRestorePointIndexMetaKey = "rebuild.restorePointIndex"
     /// How long a statement waits for another process's lock before failing with `SQLITE_BUSY`.
     static let busyTimeoutMilliseconds: Int32 = 5_000
+    /// How much of the file each connection reads through a memory map (`PRAGMA mmap_size`) instead of a
+    /// `pread` per page: a long scan (a month of scheduled changes) then costs no system calls.
+    static let mmapBytes = 1 << 30
+    /// The writer's page cache (`PRAGMA cache_size`, default 2 MiB): large enough that a big transaction (a seed,
+    /// a batch) does not spill dirty pages to the WAL before it commits.
+    static let writerCacheKiB = 65_536
 
     /// The database file, or nil in memory.
     public let path: String?

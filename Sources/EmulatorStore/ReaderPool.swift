@@ -42,6 +42,7 @@ final class ReaderPool: Sendable {
         do throws(SQLiteError) {
             let connection = try SQLiteConnection(path: path, flags: .reader)
             try connection.setBusyTimeout(milliseconds: busyTimeout)
+            try connection.setPragma("mmap_size", String(EmulatorStore.mmapBytes))
             return ExclusiveConnection(connection)
         } catch {
             throw .sqlite(error)

@@ -121,6 +121,67 @@ struct PersistenceTests {
         #expect(try store.read { tx in try tx.resource(key: Fixture.resource().key) } == Fixture.resource())
     }
 
+    /// Writes a version 1 file through v1's own tables, as a build of that version would have.
+    private func writeVersion1(at path: String, restorePoints: Bool) throws {
+        let connection = try SQLiteConnection(path: path, flags: .writer)
+        defer { connection.close() }
+        try Schema.migrate(connection, upTo: 1)
+        let write = WriteTransaction(connection: connection)
+        defer { write.invalidate() }
+        let rpc = Fixture.resource()
+        try connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
+            try write.upsert(rpc)
+            if restorePoints {
+                try write.upsert(
+                    Fixture.resource(
+                        name: "rp1", type: Fixture.restorePointType, parentKey: rpc.key, body: Fixture.unicodeBody))
+            }
+            try write.insert(Fixture.operation())
+            try write.upsert(Fixture.subscriptionRecord())
+            try write.save(
+                clock: EmulatedClock(anchor: .init(ticks: 5), realAnchor: .init(ticks: 6), scale: 2, frozen: false))
+            try write.setMeta("seed", "done")
+        }
+        #expect(try connection.userVersion() == 1)
+    }
+
+    @Test("a version 1 file with data migrates to version 2 and keeps everything", arguments: [true, false])
+    func migratesVersion1WithData(restorePoints: Bool) throws {
+        let directory = try TemporaryDirectory()
+        try writeVersion1(at: databasePath(directory), restorePoints: restorePoints)
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        let rpc = Fixture.resource()
+        let rp = Fixture.resource(
+            name: "rp1", type: Fixture.restorePointType, parentKey: rpc.key, body: Fixture.unicodeBody)
+        #expect(try store.read { tx in try tx.connection.userVersion() } == 2)
+        try store.read { (tx) throws(StoreError) in
+            #expect(try tx.resource(key: rpc.key) == rpc)
+            #expect(try tx.resource(key: rp.key) == (restorePoints ? rp : nil))
+            #expect(try tx.operation(id: Fixture.operation().id) == Fixture.operation())
+            #expect(try tx.subscriptions() == [Fixture.subscriptionRecord()])
+            #expect(try tx.clock()?.scale == 2)
+            #expect(try tx.meta("seed") == "done")
+            // The new tables start empty; a file with restore points asks for them to be rebuilt.
+            #expect(try tx.restorePointIndex(key: rp.key) == nil)
+            #expect(try tx.scheduledChanges(resourceKey: rp.key) == [])
+            let flag = try tx.meta(EmulatorStore.rebuildRestorePointIndexMetaKey)
+            #expect((flag != nil) == restorePoints)
+        }
+        // The migrated file takes the new rows, and its old rows go with their subtree.
+        try store.write { tx in
+            try tx.upsert(Fixture.indexRecord("rp1", creationEnd: 10))
+            try tx.insert([Fixture.change(rp.key, at: 10)])
+            try tx.setMeta(EmulatorStore.rebuildRestorePointIndexMetaKey, nil)
+        }
+        #expect(try store.read { tx in try tx.countRestorePoints(vmKey: Fixture.vmKey()) } == 1)
+        #expect(try store.write { tx in try tx.deleteTree(key: rpc.key) } == (restorePoints ? 2 : 1))
+        try store.read { (tx) throws(StoreError) in
+            #expect(try tx.countRestorePoints(vmKey: Fixture.vmKey()) == 0)
+            #expect(try tx.scheduledChanges(resourceKey: rp.key) == [])
+        }
+    }
+
     @Test("a file with a newer schema is refused and left untouched")
     func newerSchema() throws {
         let directory = try TemporaryDirectory()

@@ -79,6 +79,38 @@ enum Fixture {
         SubscriptionRecord(subscriptionId: id, displayName: "Émulateur ☁️", tenantId: "tenant-1", state: "Enabled")
     }
 
+    static let restorePointType = "microsoft.compute/restorepointcollections/restorepoints"
+
+    /// The key of restore point `name` in collection `collection` of `group`.
+    static func restorePointKey(
+        _ name: String, collection: String = "rpc1", group: String = "rg", subscription: String = subscription
+    ) -> String {
+        resource(name: collection, group: group, subscription: subscription).key + "/restorepoints/\(name)"
+    }
+
+    /// The key of VM `name` in `group`.
+    static func vmKey(_ name: String = "vm1", group: String = "rg", subscription: String = subscription) -> String {
+        groupKey(group, subscription: subscription) + "/providers/microsoft.compute/virtualmachines/\(name)"
+    }
+
+    /// An index row for restore point `name`; `creationEnd` in ticks.
+    static func indexRecord(
+        _ name: String, collection: String = "rpc1", group: String = "rg", subscription: String = subscription,
+        vm: String = "vm1", location: String = "eastus", instantAccess: Bool = false, creationEnd: Int64 = 100
+    ) -> RestorePointIndexRecord {
+        RestorePointIndexRecord(
+            key: restorePointKey(name, collection: collection, group: group, subscription: subscription),
+            vmKey: vmKey(vm, group: group, subscription: subscription), subscription: subscription,
+            location: location, instantAccess: instantAccess, creationEnd: Timestamp(ticks: creationEnd))
+    }
+
+    /// A scheduled change of `resourceKey` at `at` ticks.
+    static func change(_ resourceKey: String, at: Int64, seq: Int = 0, to: String = "Succeeded") -> ScheduledChange {
+        ScheduledChange(
+            resourceKey: resourceKey, at: Timestamp(ticks: at), seq: seq,
+            body: ["property": "provisioningState", "from": "Creating", "to": .string(to)])
+    }
+
     /// A body exercising escapes, non-BMP characters and every JSON kind.
     static let unicodeBody: JSON = [
         "name": "rp-名前-🦄", "quote": "a \"b\" \\ c\n\t", "nul": "x\u{0}y", "n": 42, "d": 1.5, "t": true,

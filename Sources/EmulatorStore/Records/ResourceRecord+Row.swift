@@ -18,6 +18,19 @@ extension ResourceRecord {
     static let countByType = "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2"
     static let countByTypeInLocation =
         "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2 AND location = ?3"
+    // A skip scan over resources_by_subscription, spelled out: SQLite skips a leading column by itself only
+    // with ANALYZE statistics. `subs` walks the distinct subscriptions, one index seek each; the count per
+    // subscription is an equality range on (subscription, type).
+    static let countAllOfType = """
+        WITH RECURSIVE subs (s) AS (
+            SELECT min(subscription) FROM resources
+            UNION ALL
+            SELECT (SELECT min(subscription) FROM resources WHERE subscription > subs.s) FROM subs
+            WHERE subs.s IS NOT NULL
+        )
+        SELECT coalesce(sum((SELECT count(*) FROM resources WHERE subscription = subs.s AND type = ?1)), 0)
+        FROM subs WHERE subs.s IS NOT NULL
+        """
 
     static let upsert = """
         INSERT INTO resources (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)

@@ -4,7 +4,8 @@
 /// once released: a change is a new migration appended here.
 enum Schema {
     static let migrations: [Migration] = [
-        Migration(version: 1, sql: version1)
+        Migration(version: 1, sql: version1),
+        Migration(version: 2, sql: version2),
     ]
 
     /// The version this build writes.
@@ -91,5 +92,48 @@ enum Schema {
             key TEXT NOT NULL PRIMARY KEY,
             value TEXT NOT NULL
         ) STRICT;
+        """
+
+    /// Version 2: the restore point index and the schedule of state changes, both keyed by restore point key,
+    /// so the subtree range of `version1` covers them too.
+    ///
+    /// A v1 file's restore points get no rows here (the columns come from the engine, not from SQL): when it
+    /// holds any, the step leaves `EmulatorStore.rebuildRestorePointIndexMetaKey` in meta for the application
+    /// to rebuild both tables from the bodies and then clear.
+    static let version2 = """
+        -- WITHOUT ROWID: rows are small and found by key, so the table is its primary key's b-tree (one fewer
+        -- b-tree to write per restore point); the secondary indexes carry the key.
+        CREATE TABLE restore_points (
+            key TEXT NOT NULL PRIMARY KEY,
+            vm_key TEXT NOT NULL,
+            subscription TEXT NOT NULL,
+            location TEXT NOT NULL,
+            instant_access INTEGER NOT NULL CHECK (instant_access IN (0, 1)),
+            creation_end INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        -- Per VM: all its restore points (a prefix), those still Creating (a range on creation_end).
+        CREATE INDEX restore_points_by_vm ON restore_points (vm_key, creation_end);
+        -- Instant-access restore points still Creating per subscription and region; only IA rows are indexed.
+        -- instant_access is a column too, so the count reads the index alone (SQLite 3.40 does not infer it
+        -- from the WHERE of a partial index).
+        CREATE INDEX restore_points_creating_ia
+            ON restore_points (subscription, location, creation_end, instant_access) WHERE instant_access = 1;
+
+        -- A rowid table: changes are appended in the order restore points are created, which is nearly their
+        -- time order, so a window read through state_changes_by_time finds its rows in neighbouring pages.
+        -- The index carries (resource_key, seq) to give the window's order without a sort.
+        CREATE TABLE state_changes (
+            resource_key TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (resource_key, at, seq)
+        ) STRICT;
+        CREATE INDEX state_changes_by_time ON state_changes (at, resource_key, seq);
+
+        INSERT INTO meta (key, value)
+            SELECT 'rebuild.restorePointIndex', 'schema 2'
+            WHERE EXISTS (
+                SELECT 1 FROM resources WHERE type = 'microsoft.compute/restorepointcollections/restorepoints');
         """
 }

@@ -55,6 +55,57 @@ public class ReadTransaction {
         return try queryOne(sql, values) { (s) throws(StoreError) in s.int(at: 0) } ?? 0
     }
 
+    /// How many resources of `type` are stored, in every subscription.
+    ///
+    /// Reads `resources_by_subscription` one subscription at a time (a skip scan: each next subscription is
+    /// one index seek), so it visits the matching entries, not the bodies or the other types.
+    public func resourceCount(type: String) throws(StoreError) -> Int {
+        try queryOne(ResourceRecord.countAllOfType, [.text(type)]) { (s) throws(StoreError) in s.int(at: 0) } ?? 0
+    }
+
+    // MARK: Restore point index (CONTRACT.md §7, rules 8–10)
+
+    /// The index row of the restore point at `key`.
+    public func restorePointIndex(key: String) throws(StoreError) -> RestorePointIndexRecord? {
+        try queryOne(RestorePointIndexRecord.selectByKey, [.text(key)], row: RestorePointIndexRecord.init(row:))
+    }
+
+    /// How many restore points of the VM `vmKey` are `Creating` at `now` (`creationEnd` later than `now`).
+    public func countCreatingRestorePoints(vmKey: String, now: Timestamp) throws(StoreError) -> Int {
+        try count(RestorePointIndexRecord.countCreatingByVM, [.text(vmKey), .integer(now.ticks)])
+    }
+
+    /// How many instant-access restore points of `subscription` in `location` are `Creating` at `now`.
+    public func countCreatingInstantAccess(
+        subscription: String, location: String, now: Timestamp
+    ) throws(StoreError) -> Int {
+        let values: [SQLiteValue] = [.text(subscription), .text(location), .integer(now.ticks)]
+        return try count(RestorePointIndexRecord.countCreatingInstantAccess, values)
+    }
+
+    /// How many restore points the VM `vmKey` has, across collections.
+    public func countRestorePoints(vmKey: String) throws(StoreError) -> Int {
+        try count(RestorePointIndexRecord.countByVM, [.text(vmKey)])
+    }
+
+    // MARK: Scheduled state changes (CONTRACT.md §5, §8.1)
+
+    /// The changes with `after` < `at` ≤ `through`, ordered by `at`, then `resourceKey`, then `seq`; at most
+    /// `limit`. A caller that gets `limit` changes and wants the rest continues from the last one's `at` after
+    /// dropping that instant (or asks again with a larger limit): `after` cannot split an instant.
+    public func scheduledChanges(after: Timestamp, through: Timestamp, limit: Int) throws(StoreError)
+        -> [ScheduledChange]
+    {
+        guard limit > 0, after < through else { return [] }
+        let values: [SQLiteValue] = [.integer(after.ticks), .integer(through.ticks), .integer(limit)]
+        return try query(ScheduledChange.selectWindow, values, row: ScheduledChange.init(row:))
+    }
+
+    /// Every change scheduled for the restore point at `resourceKey`, ordered by `at`, then `seq`.
+    public func scheduledChanges(resourceKey: String) throws(StoreError) -> [ScheduledChange] {
+        try query(ScheduledChange.selectByResource, [.text(resourceKey)], row: ScheduledChange.init(row:))
+    }
+
     // MARK: Operations, clock, subscriptions, meta
 
     public func operation(id: String) throws(StoreError) -> OperationRecord? {
@@ -121,6 +172,11 @@ public class ReadTransaction {
         let statement = try prepared(sql, values)
         defer { statement.reset() }
         return try step(statement) ? try row(statement) : nil
+    }
+
+    /// The single integer `sql` returns (a count).
+    private func count(_ sql: String, _ values: [SQLiteValue]) throws(StoreError) -> Int {
+        try queryOne(sql, values) { (s) throws(StoreError) in s.int(at: 0) } ?? 0
     }
 
     private func step(_ statement: SQLiteStatement) throws(StoreError) -> Bool {

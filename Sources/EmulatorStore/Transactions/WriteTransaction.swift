@@ -17,11 +17,46 @@ public final class WriteTransaction: ReadTransaction {
         try execute(ResourceRecord.deleteByKey, [.text(key)]) > 0
     }
 
-    /// Deletes the resource at `key` and every resource under `key + "/"`; returns how many went.
+    /// Deletes the resource at `key` and every resource under `key + "/"`, with the restore point index rows
+    /// and scheduled changes at or under `key`; returns how many resources went.
     @discardableResult
     public func deleteTree(key: String) throws(StoreError) -> Int {
-        let descendants = try execute(ResourceRecord.deleteRange, ResourceRecord.subtree(of: key))
+        let subtree = ResourceRecord.subtree(of: key)
+        try execute(RestorePointIndexRecord.deleteRange, subtree)
+        try execute(RestorePointIndexRecord.deleteByKey, [.text(key)])
+        try execute(ScheduledChange.deleteRange, subtree)
+        try execute(ScheduledChange.deleteByResource, [.text(key)])
+        let descendants = try execute(ResourceRecord.deleteRange, subtree)
         return try descendants + execute(ResourceRecord.deleteByKey, [.text(key)])
+    }
+
+    // MARK: Restore point index
+
+    /// Inserts `record`, or replaces every column of the index row stored under its key.
+    public func upsert(_ record: RestorePointIndexRecord) throws(StoreError) {
+        try execute(RestorePointIndexRecord.upsert, record.sqlValues)
+    }
+
+    /// Deletes the index row of the restore point at `key`; false when there was none.
+    @discardableResult
+    public func deleteRestorePointIndex(key: String) throws(StoreError) -> Bool {
+        try execute(RestorePointIndexRecord.deleteByKey, [.text(key)]) > 0
+    }
+
+    // MARK: Scheduled state changes
+
+    /// Stores `changes`, one cached statement run per change; a change whose (resourceKey, at, seq) is taken
+    /// fails with a constraint violation (and the caller's transaction rolls back).
+    public func insert(_ changes: [ScheduledChange]) throws(StoreError) {
+        for change in changes {
+            try execute(ScheduledChange.insert, change.sqlValues)
+        }
+    }
+
+    /// Deletes every change scheduled for the restore point at `resourceKey`; returns how many went.
+    @discardableResult
+    public func deleteScheduledChanges(resourceKey: String) throws(StoreError) -> Int {
+        try execute(ScheduledChange.deleteByResource, [.text(resourceKey)])
     }
 
     // MARK: Operations
@@ -58,15 +93,21 @@ public final class WriteTransaction: ReadTransaction {
         try execute(SubscriptionRecord.upsert, subscription.sqlValues)
     }
 
-    /// Deletes the subscription (matched case-insensitively) with all its resources and operations
-    /// (CONTRACT.md §8.2 `DELETE /_emulator/subscriptions/{sub}`); false when there was nothing to delete.
+    /// Deletes the subscription (matched case-insensitively) with all its resources, operations, restore point
+    /// index rows and scheduled changes (CONTRACT.md §8.2 `DELETE /_emulator/subscriptions/{sub}`); false when
+    /// there was nothing to delete.
+    ///
+    /// Index rows and changes go by key range: every key in the subscription is under `/subscriptions/{id}`.
     @discardableResult
     public func deleteSubscription(id: String) throws(StoreError) -> Bool {
         let key: [SQLiteValue] = [.text(id.lowercased())]
+        let subtree = ResourceRecord.subtree(of: "/subscriptions/" + id.lowercased())
         let deleted =
             try execute(SubscriptionRecord.deleteByID, key)
             + execute(ResourceRecord.deleteBySubscription, key)
             + execute(OperationRecord.deleteBySubscription, key)
+            + execute(RestorePointIndexRecord.deleteRange, subtree)
+            + execute(ScheduledChange.deleteRange, subtree)
         return deleted > 0
     }
 
@@ -82,7 +123,7 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Empties every table, keeping the schema (CONTRACT.md §8.2 `POST /_emulator/reset`).
     public func deleteAll() throws(StoreError) {
-        for table in ["resources", "operations", "clock", "subscriptions", "meta"] {
+        for table in ["resources", "operations", "clock", "subscriptions", "meta", "restore_points", "state_changes"] {
             try execute("DELETE FROM \(table)")
         }
     }
