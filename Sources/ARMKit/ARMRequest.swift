@@ -37,7 +37,9 @@ public struct ARMRequest: Sendable {
     public func body() throws(ARMError) -> ARMBody { try Self.parseBody(http.body) }
 
     /// Parses a JSON object body, with ARM's `InvalidRequestContent` errors (line and position of the fault).
-    public static func parseBody(_ bytes: [UInt8]) throws(ARMError) -> ARMBody {
+    public static func parseBody(_ input: [UInt8]) throws(ARMError) -> ARMBody {
+        // A UTF-8 byte order mark (Windows PowerShell 5 writes one) is not part of the document (RFC 8259 §8.1).
+        let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
         guard !bytes.isEmpty else {
             throw .invalidRequestContent("The request body is empty; a JSON object is required.")
         }

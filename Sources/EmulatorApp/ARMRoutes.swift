@@ -9,7 +9,8 @@ enum ARMRoutes {
     static func router(_ app: AppContext) -> ARMRouter {
         var r = ARMRouter(
             unmatchedHint: "rpemu serves Microsoft.Resources (subscriptions, resourceGroups) and Microsoft.Compute "
-                + "(virtualMachines, disks, restorePointCollections, operations); see docs/routes.md.")
+                + "(virtualMachines, disks, restorePointCollections, restorePoints, diskRestorePoints, operations); see docs/routes.md."
+        )
         let subs = SubscriptionService(app: app)
         let groups = ResourceGroupService(app: app)
         let vms = VirtualMachineService(app: app)
@@ -107,6 +108,7 @@ enum ARMRoutes {
                 CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
                 name: q["collectionName"])
         }
+        addRestorePoints(&r, app, rpc: rpc)
 
         r.add(
             .get,
@@ -116,5 +118,36 @@ enum ARMRoutes {
             try ops.get(q, subscription: q["subscriptionId"], location: q["location"], operationID: q["operationId"])
         }
         return r
+    }
+}
+
+extension ARMRoutes {
+    /// Restore points (CRP versions) and disk restore points (DiskRP versions), CONTRACT.md §2.
+    static func addRestorePoints(_ r: inout ARMRouter, _ app: AppContext, rpc: String) {
+        let points = RestorePointService(app: app)
+        let disks = DiskRestorePointService(app: app)
+        let rp = rpc + "/restorePoints/{restorePointName}"
+        @Sendable func rpID(_ q: ARMRequest) -> ResourceID {
+            points.id(q["subscriptionId"], q["resourceGroupName"], q["collectionName"], q["restorePointName"])
+        }
+        r.add(.put, rp, family: .compute) { q throws(ARMError) in
+            try points.create(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                collection: q["collectionName"], name: q["restorePointName"], body: q.body())
+        }
+        r.add(.get, rp, family: .compute) { q throws(ARMError) in
+            try points.get(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                collection: q["collectionName"], name: q["restorePointName"], expand: q.http.queryValue("$expand"))
+        }
+        r.add(.delete, rp, family: .compute) { q throws(ARMError) in
+            try points.delete(
+                CallContext(q), subscription: q["subscriptionId"], resourceGroup: q["resourceGroupName"],
+                collection: q["collectionName"], name: q["restorePointName"])
+        }
+        r.add(.get, rp + "/diskRestorePoints", family: .disk) { q throws(ARMError) in try disks.list(q, rpID: rpID(q)) }
+        r.add(.get, rp + "/diskRestorePoints/{diskRestorePointName}", family: .disk) { q throws(ARMError) in
+            try disks.get(CallContext(q), rpID: rpID(q), name: q["diskRestorePointName"])
+        }
     }
 }

@@ -32,8 +32,11 @@ public final class Emulator: Sendable {
         let clock: ClockService
         do {
             let saved = try store.read { tx throws(StoreError) in try tx.clock() }
-            let c = saved ?? EmulatedClock.starting(at: Timestamp.wallClock())
-            if saved == nil { try store.write { tx throws(StoreError) in try tx.save(clock: c) } }
+            var c = saved ?? EmulatedClock.starting(at: Timestamp.wallClock())
+            let real = Timestamp.wallClock()
+            if let scale = config.clockScale { try? c.set(scale: scale, real: real) }
+            if let frozen = config.clockFrozen { c.set(frozen: frozen, real: real) }
+            if c != saved { try store.write { tx throws(StoreError) in try tx.save(clock: c) } }
             clock = ClockService(c)
         } catch {
             throw EmulatorStartError(message: "Cannot read the clock from the store: \(error)")

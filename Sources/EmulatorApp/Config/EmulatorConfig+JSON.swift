@@ -30,11 +30,23 @@ extension EmulatorConfig {
         o["maxConnections"] = .int(Int64(maxConnections))
         o["headerTimeoutSeconds"] = .double(headerTimeout)
         o["idleTimeoutSeconds"] = .double(idleTimeout)
-        o["timings"] = [
-            "resourceCreate": .double(timings.resourceCreate), "delete": .double(timings.delete),
-            "restorePointCreate": .double(timings.restorePointCreate),
+        var t = JSONObject()
+        for (name, path) in Self.timingPaths.sorted(by: { $0.key < $1.key }) {
+            t[name] = .double(timings[keyPath: path])
+        }
+        o["timings"] = .object(t)
+        o["limits"] = [
+            "restorePointCollectionsPerRegion": .int(Int64(limits.restorePointCollectionsPerRegion)),
+            "concurrentInstantAccess": .int(Int64(limits.concurrentInstantAccess)),
+            "restorePointsPerVm": .int(Int64(limits.restorePointsPerVm)),
+            "restoresInFlightPerDisk": .int(Int64(limits.restoresInFlightPerDisk)),
+            "instantAccessMinutes": [
+                .int(limits.instantAccessMinutes.lowerBound), .int(limits.instantAccessMinutes.upperBound),
+            ],
+            "instantAccessRegions": .array(limits.instantAccessRegions.map(JSON.string)),
         ]
-        o["limits"] = ["restorePointCollectionsPerRegion": .int(Int64(limits.restorePointCollectionsPerRegion))]
+        o["clockScale"] = clockScale.map(JSON.double) ?? .null
+        o["clockFrozen"] = clockFrozen.map(JSON.bool) ?? .null
         return .object(o)
     }
 }

@@ -30,6 +30,9 @@ public struct EmulatorConfig: Sendable {
     public var maxConnections = 1024
     public var headerTimeout = 10.0
     public var idleTimeout = 60.0
+    /// Applied to the persisted clock at start (CONTRACT.md §8.1); nil keeps what the store has.
+    public var clockScale: Double?
+    public var clockFrozen: Bool?
     public var timings = Timings()
     public var limits = Limits()
 

@@ -17,6 +17,7 @@ struct ControlPlane: Sendable {
     }
 
     private var routes: [Route] = []
+    private var introspection: Introspection?
 
     private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
         routes.append(Route(method: method, pattern: RoutePattern("/_emulator" + template), handler: handler))
@@ -24,6 +25,7 @@ struct ControlPlane: Sendable {
 
     init(app: AppContext, lifecycle: Lifecycle) {
         let seeder = Seeder(app: app)
+        introspection = Introspection(app: app)
         add(.get, "/health") { _, _ throws(ARMError) in
             ARMResponse(status: 200, body: ["status": "healthy", "now": .string(app.clock.now().iso8601)])
         }
@@ -34,12 +36,9 @@ struct ControlPlane: Sendable {
         add(.get, "/config") { _, _ throws(ARMError) in
             ARMResponse(status: 200, body: app.config.json(caCertificate: lifecycle.caCertificatePath))
         }
-        add(.get, "/clock") { _, _ throws(ARMError) in
-            let c = app.clock.value
-            return ARMResponse(
-                status: 200,
-                body: ["now": .string(app.clock.now().iso8601), "scale": .double(c.scale), "frozen": .bool(c.frozen)])
-        }
+        let clock = ClockControl(app: app)
+        add(.get, "/clock") { _, _ throws(ARMError) in clock.read() }
+        add(.post, "/clock") { request, _ throws(ARMError) in try clock.move(ARMRequest.parseBody(request.body)) }
         add(.post, "/reset") { _, _ throws(ARMError) in
             try app.db.write { tx throws(ARMError) in
                 try app.store(tx.deleteAll())
@@ -74,8 +73,31 @@ struct ControlPlane: Sendable {
         }
     }
 
+    /// `/_emulator/resources/{armId}[/timeline]` and `/_emulator/disks/{armId}/writes`: an ARM id of any depth.
+    private func handleByID(_ request: HTTPRequest) -> HTTPResponse? {
+        let s = request.pathSegments
+        guard s.count > 2, let introspection else { return nil }
+        do throws(ARMError) {
+            switch (s[1], request.method) {
+            case ("resources", .get) where s.last == "timeline":
+                return try introspection.timeline("/" + s[2..<(s.count - 1)].joined(separator: "/")).httpResponse
+            case ("resources", .get):
+                return try introspection.resource("/" + s[2...].joined(separator: "/")).httpResponse
+            case ("disks", .post) where s.last == "writes":
+                let body = try ARMRequest.parseBody(request.body)
+                return try introspection.writes("/" + s[2..<(s.count - 1)].joined(separator: "/"), body: body)
+                    .httpResponse
+            default:
+                return nil
+            }
+        } catch {
+            return ARMPipeline.render(error)
+        }
+    }
+
     /// The response, or nil when no control-plane route has this path.
     func handle(_ request: HTTPRequest) -> HTTPResponse? {
+        if let r = handleByID(request) { return r }
         var pathMatched: [HTTPMethod] = []
         for route in routes {
             guard let m = route.pattern.match(request.pathSegments) else { continue }

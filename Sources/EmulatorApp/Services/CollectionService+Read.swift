@@ -13,7 +13,10 @@ extension CollectionService {
         return try app.db.read { tx throws(ARMError) in
             _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, _) = try app.live(tx, rpcID, now: now),
-                let doc = render(record, at: now, call: call, expand: expandRestorePoints)
+                let doc = render(
+                    record, at: now, call: call,
+                    restorePoints: expandRestorePoints
+                        ? try RestorePointService(app: app).list(tx, collection: rpcID, at: now, call: call) : nil)
             else { throw app.notFound(rpcID) }
             return ARMResponse(status: 200, body: doc)
         }
@@ -46,7 +49,9 @@ extension CollectionService {
                     tx.resources(
                         type: type, subscription: subscription.lowercased(), after: page.after, limit: page.size + 1))
             }
-            return app.page(records, size: page.size, call: request) { render($0, at: now, call: call, expand: false) }
+            return app.page(records, size: page.size, call: request) {
+                render($0, at: now, call: call, restorePoints: nil)
+            }
         }
     }
 
@@ -62,10 +67,8 @@ extension CollectionService {
             if stored.provisioning.deleteAt == nil {
                 stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
             }
-            // Its restore points and disk restore points go with it (CONTRACT.md §2).
-            for child in try app.store(tx.descendants(ofKey: rpcID.key)) {
-                _ = try app.store(tx.deleteResource(key: child.key))
-            }
+            // Its restore points and disk restore points go with it, with their schedules (CONTRACT.md §2).
+            _ = try app.store(tx.deleteTree(key: rpcID.key))
             var updated = record
             updated.body = stored.json
             updated.updatedAt = now
@@ -77,13 +80,13 @@ extension CollectionService {
         }
     }
 
-    /// The collection as the served api-version shows it; `expand` adds `restorePoints` (an empty list until
-    /// restore points exist: real Azure answers `[]`, reference/arm-spec.md §1.1).
-    func render(_ record: ResourceRecord, at now: Timestamp, call: CallContext, expand: Bool) -> JSON? {
+    /// The collection as the served api-version shows it; `restorePoints` (from `$expand=restorePoints`) is shown
+    /// even when empty, as real Azure does (reference/arm-spec.md §1.1).
+    func render(_ record: ResourceRecord, at now: Timestamp, call: CallContext, restorePoints: [JSON]?) -> JSON? {
         guard let stored = record.stored, var doc = stored.rendered(at: now) else { return nil }
         var props = doc["properties"]?.objectValue ?? JSONObject()
         if !call.apiVersion.isAtLeast(Self.instantAccessVersion) { props["instantAccess"] = nil }
-        if expand { props["restorePoints"] = .array([]) }
+        if let restorePoints { props["restorePoints"] = .array(restorePoints) }
         doc["properties"] = .object(props)
         return .object(doc)
     }

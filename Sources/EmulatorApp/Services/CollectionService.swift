@@ -45,7 +45,7 @@ struct CollectionService: Sendable {
                 let updated = try update(
                     tx, record: record, stored: stored, tags: .some(try body.tags()), instantAccess: instantAccess,
                     now: now)
-                return ARMResponse(status: 200, body: render(updated, at: now, call: call, expand: false))
+                return ARMResponse(status: 200, body: render(updated, at: now, call: call, restorePoints: nil))
             }
             guard let sourceID else {
                 throw .invalidParameter(
@@ -75,7 +75,7 @@ struct CollectionService: Sendable {
             let record = app.record(
                 rpcID, type: ResourceType.collection, location: location, createdAt: now, now: now, body: stored)
             try app.store(tx.upsert(record))
-            return ARMResponse(status: 201, body: render(record, at: now, call: call, expand: false))
+            return ARMResponse(status: 201, body: render(record, at: now, call: call, restorePoints: nil))
         }
     }
 
@@ -102,7 +102,7 @@ struct CollectionService: Sendable {
             let tags: JSONObject?? = body.object["tags"] == nil ? .none : .some(try body.tags())
             let ia = hasIA ? try body.bool("properties.instantAccess") : nil
             let updated = try update(tx, record: record, stored: stored, tags: tags, instantAccess: ia, now: now)
-            return ARMResponse(status: 200, body: render(updated, at: now, call: call, expand: false))
+            return ARMResponse(status: 200, body: render(updated, at: now, call: call, restorePoints: nil))
         }
     }
 

@@ -39,21 +39,29 @@ struct OperationService: Sendable {
                 return ARMResponse(status: 202, headers: headers)
             }
             if state == .failed, let error { throw error }
-            return try finalResult(tx, op, now: now)
+            return try finalResult(tx, op, call: CallContext(request), now: now)
         }
     }
 
     /// What the monitor URL answers once done: the resource for a PUT, the stored result for an action, an empty
     /// body for a delete (reference/clients.md §3).
-    private func finalResult(_ tx: ReadTransaction, _ op: OperationRecord, now: Timestamp)
+    private func finalResult(_ tx: ReadTransaction, _ op: OperationRecord, call: CallContext, now: Timestamp)
         throws(ARMError) -> ARMResponse
     {
         if let result = op.result { return ARMResponse(status: 200, body: result) }
         guard op.kind.hasSuffix(".put"), let id = ResourceID.parse(op.resourceKey) else {
             return ARMResponse(status: 200)
         }
-        guard let (_, stored) = try app.live(tx, id, now: now) else { return ARMResponse(status: 200) }
-        if op.kind == "disks.put" { return ARMResponse(status: 200, body: DiskService.render(stored, at: now)) }
+        guard let (record, stored) = try app.live(tx, id, now: now) else { return ARMResponse(status: 200) }
+        let shownID = ResourceID.parse(record.id) ?? id
+        switch op.kind {
+        case "disks.put": return ARMResponse(status: 200, body: DiskService.render(stored, at: now))
+        case "restorePoints.put":
+            return ARMResponse(
+                status: 200,
+                body: RestorePointService(app: app).render(stored, id: shownID, at: now, call: call, expand: false))
+        default: break
+        }
         return ARMResponse(status: 200, body: stored.rendered(at: now).map(JSON.object))
     }
 

@@ -75,14 +75,19 @@ final class AppContext: Sendable {
     }
 
     /// Records an operation that ends at `end` and returns the headers that announce it (CONTRACT.md §3).
+    /// A failed operation stores its error as `{"code","message","status"}`; `result` is what the monitor URL
+    /// answers when it is not the resource itself (a grant's `accessSAS`).
     func startOperation(
         _ tx: WriteTransaction, _ call: CallContext, kind: String, resource: ResourceID, location: String,
-        start: Timestamp, end: Timestamp
+        start: Timestamp, end: Timestamp, failure: ARMError? = nil, result: JSON? = nil
     ) throws(ARMError) -> HTTPHeaders {
+        let error: JSON? = failure.map { e in
+            ["code": .string(e.code), "message": .string(e.message), "status": .int(Int64(e.status))]
+        }
         let op = OperationRecord(
             id: call.requestID, subscription: resource.subscription.lowercased(), location: location, kind: kind,
             resourceKey: resource.key, apiVersion: call.apiVersion.requested, startTime: start, endTime: end,
-            outcome: "Succeeded", error: nil, result: nil)
+            outcome: failure == nil ? "Succeeded" : "Failed", error: error, result: result)
         try store(tx.insert(op))
         return AsyncOperationLinks.headers(
             baseURL: call.baseURL, subscription: resource.subscription, location: location, operationID: op.id,

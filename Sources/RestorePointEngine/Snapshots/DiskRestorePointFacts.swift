@@ -25,6 +25,9 @@ public struct DiskRestorePointFacts: Sendable, Equatable {
     public var instantAccess: Bool
     /// Cross-region copy or creation: the DRP replicates from another region (§5.5).
     public var replication: Replication?
+    /// Progress of the background copy is reported in steps of this many seconds; 0 = continuous
+    /// (`timings.replicationReportInterval` when the RP was made).
+    public var reportInterval: Double
 
     /// A replication from another region.
     public struct Replication: Sendable, Equatable {
@@ -44,8 +47,10 @@ public struct DiskRestorePointFacts: Sendable, Equatable {
     public init(
         name: String, sourceResourceID: String, sourceDiskName: String, sourceUniqueID: String, sku: DiskSKU,
         diskSizeGB: Int64, sizeBytes: Int64, familyID: String, osType: String?, isOSDisk: Bool, lun: Int64?,
-        logicalSectorSize: Int64?, copySeconds: Double, instantAccess: Bool, replication: Replication? = nil
+        logicalSectorSize: Int64?, copySeconds: Double, instantAccess: Bool, replication: Replication? = nil,
+        reportInterval: Double = ReplicationReporting.defaultInterval
     ) {
+        self.reportInterval = reportInterval
         self.name = name
         self.sourceResourceID = sourceResourceID
         self.sourceDiskName = sourceDiskName

@@ -42,7 +42,7 @@ public struct DiskRestorePointTimeline: Sendable {
         guard now > creationEnd else { return (true, 0) }
         let total = copyEnd.seconds(since: creationEnd)
         var elapsed = now.seconds(since: creationEnd)
-        let interval = disk.replication?.reportInterval ?? ReplicationReporting.defaultInterval
+        let interval = disk.replication?.reportInterval ?? disk.reportInterval
         if interval > 0 { elapsed = (elapsed / interval).rounded(.down) * interval }
         return (true, min(99, Int((100 * elapsed / total).rounded(.down))))
     }
@@ -82,6 +82,6 @@ public struct DiskRestorePointTimeline: Sendable {
 
 /// Progress reporting of background copies and replications (CONTRACT.md §5.5 `timings.replicationReportInterval`).
 public enum ReplicationReporting {
-    /// Same-region background copies report in the default steps too (10 minutes).
+    /// The default step: 10 minutes.
     public static let defaultInterval: Double = 600
 }

@@ -1,0 +1,160 @@
+import ARMKit
+import EmuCore
+import EmulatorStore
+import RestorePointEngine
+
+extension RestorePointService {
+    func get(
+        _ call: CallContext, subscription: String, resourceGroup: String, collection: String, name: String,
+        expand: String?
+    )
+        throws(ARMError) -> ARMResponse
+    {
+        var instanceView = false
+        if let expand {
+            guard expand.lowercased() == "instanceview" else {
+                throw .invalidParameter(
+                    "The value '\(expand)' of $expand is not supported. The only value is 'instanceView'.",
+                    target: "$expand")
+            }
+            instanceView = true
+        }
+        let now = app.clock.now()
+        let rpID = id(subscription, resourceGroup, collection, name)
+        return try app.db.read { tx throws(ARMError) in
+            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let rpcID = rpID.parent, try app.live(tx, rpcID, now: now) != nil else {
+                throw app.notFound(rpID.parent ?? rpID)
+            }
+            guard let (_, stored) = try app.live(tx, rpID, now: now),
+                let doc = render(stored, id: rpID, at: now, call: call, expand: instanceView)
+            else { throw app.notFound(rpID) }
+            return ARMResponse(status: 200, body: doc)
+        }
+    }
+
+    /// The restore points of a collection, for `$expand=restorePoints` (CONTRACT.md §2).
+    func list(_ tx: ReadTransaction, collection: ResourceID, at now: Timestamp, call: CallContext) throws(ARMError)
+        -> [JSON]
+    {
+        try app.store(
+            tx.resources(type: ResourceType.key(Self.type), parentKey: collection.key, after: nil, limit: .max)
+        )
+        .compactMap { r in
+            r.stored.flatMap {
+                render($0, id: ResourceID.parse(r.id) ?? collection, at: now, call: call, expand: false)
+            }
+        }
+    }
+
+    func delete(_ call: CallContext, subscription: String, resourceGroup: String, collection: String, name: String)
+        throws(ARMError) -> ARMResponse
+    {
+        let now = app.clock.now()
+        let rpID = id(subscription, resourceGroup, collection, name)
+        return try app.db.write { tx throws(ARMError) in
+            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let (record, existing) = try app.live(tx, rpID, now: now) else { return ARMResponse(status: 204) }
+            var stored = existing
+            if stored.provisioning.deleteAt == nil {
+                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
+            }
+            var updated = record
+            updated.body = stored.json
+            updated.updatedAt = now
+            try app.store(tx.upsert(updated))
+            // Its scheduled changes and its place in the creation counts go now: it no longer changes state.
+            _ = try app.store(tx.deleteScheduledChanges(resourceKey: rpID.key))
+            _ = try app.store(tx.deleteRestorePointIndex(key: rpID.key))
+            let headers = try app.startOperation(
+                tx, call, kind: "restorePoints.delete", resource: rpID,
+                location: try rpcLocation(tx, rpID, now: now), start: now, end: stored.provisioning.deleteAt ?? now)
+            return ARMResponse(status: 202, headers: headers)
+        }
+    }
+
+    private func rpcLocation(_ tx: ReadTransaction, _ rpID: ResourceID, now: Timestamp) throws(ARMError) -> String {
+        guard let parent = rpID.parent, let (record, _) = try app.live(tx, parent, now: now) else { return "" }
+        return record.location ?? ""
+    }
+
+    /// The restore point as the served api-version shows it at `now` (CONTRACT.md §4.3).
+    func render(_ stored: StoredResource, id: ResourceID, at now: Timestamp, call: CallContext, expand: Bool) -> JSON? {
+        guard stored.provisioning.exists(at: now),
+            let facts = RestorePointFacts(json: stored.internalFacts["facts"] ?? .null)
+        else { return nil }
+        let hasIA = call.apiVersion.isAtLeast(RestorePointRules.instantAccessAPIVersion)
+        let timeline = RestorePointTimeline(facts)
+        let succeeded = facts.hasSucceeded(at: now)
+        var doc = stored.arm
+        var props = stored.properties
+        if succeeded, var meta = props["sourceMetadata"]?.objectValue {
+            meta["storageProfile"] = .object(
+                withDiskRestorePoints(meta["storageProfile"]?.objectValue ?? JSONObject(), facts, id))
+            props["sourceMetadata"] = .object(meta)
+        }
+        props["provisioningState"] = .string(
+            stored.provisioning.deleteAt != nil ? "Deleting" : facts.provisioningState(at: now))
+        if succeeded, props["consistencyMode"] == nil {
+            props["consistencyMode"] =
+                stored.internalFacts["osType"]?.stringValue == "Windows"
+                ? "ApplicationConsistent" : "FileSystemConsistent"
+        }
+        props["timeCreated"] = .string(facts.timeCreated.iso8601)
+        if !hasIA { props["instantAccessDurationMinutes"] = nil }
+        if hasIA, facts.collectionInstantAccess {
+            props["instantAccessStatus"] = .string(timeline.aggregate(at: now).rawValue)
+        }
+        if expand { props["instanceView"] = instanceView(timeline, id: id, at: now, hasIA: hasIA) }
+        doc["properties"] = .object(props)
+        return .object(doc)
+    }
+
+    /// Each included disk gains `diskRestorePoint: {id, encryption}` once the RP succeeded (CONTRACT.md §4.3).
+    private func withDiskRestorePoints(_ storage: JSONObject, _ facts: RestorePointFacts, _ id: ResourceID)
+        -> JSONObject
+    {
+        func attach(_ entry: JSONObject) -> JSONObject {
+            let diskID = entry["managedDisk"]?["id"]?.stringValue?.lowercased()
+            guard let drp = facts.disks.first(where: { $0.sourceResourceID.lowercased() == diskID }) else {
+                return entry
+            }
+            var out = entry
+            out["diskRestorePoint"] = [
+                "id": .string(id.child(type: "diskRestorePoints", name: drp.name).string),
+                "encryption": ["type": "EncryptionAtRestWithPlatformKey"],
+            ]
+            return out
+        }
+        var out = storage
+        if let os = storage["osDisk"]?.objectValue { out["osDisk"] = .object(attach(os)) }
+        out["dataDisks"] = .array(
+            (storage["dataDisks"]?.arrayValue ?? []).map { $0.objectValue.map { .object(attach($0)) } ?? $0 })
+        return out
+    }
+
+    /// `instanceView`: the disks whose state hangs on a copy or a replication, and the RP-wide status (§4.3).
+    private func instanceView(_ timeline: RestorePointTimeline, id: ResourceID, at now: Timestamp, hasIA: Bool) -> JSON
+    {
+        guard timeline.facts.hasSucceeded(at: now) else { return ["diskRestorePoints": [], "statuses": []] }
+        let disks: [JSON] = timeline.disks.filter(\.disk.isTracked).map { d in
+            var o = JSONObject()
+            o["id"] = .string(id.child(type: "diskRestorePoints", name: d.disk.name).string)
+            if hasIA { o["snapshotAccessState"] = .string(d.state(at: now).rawValue) }
+            let r = d.replication(at: now)
+            o["replicationStatus"] = [
+                "status": Self.replicationStatus(r.replicating), "completionPercent": .int(Int64(r.percent)),
+            ]
+            return .object(o)
+        }
+        return [
+            "diskRestorePoints": .array(disks), "statuses": [Self.replicationStatus(timeline.isReplicating(at: now))],
+        ]
+    }
+
+    static func replicationStatus(_ replicating: Bool) -> JSON {
+        replicating
+            ? ["code": "ReplicationState/replicating", "level": "Info", "displayStatus": "Replicating"]
+            : ["code": "ReplicationState/succeeded", "level": "Info", "displayStatus": "Succeeded"]
+    }
+}
