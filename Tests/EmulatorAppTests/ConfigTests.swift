@@ -1,5 +1,7 @@
 import ARMKit
+import EmuCore
 import EmuHTTP
+import RestorePointEngine
 import Testing
 
 @testable import EmulatorApp
@@ -85,5 +87,33 @@ struct ConfigurationDocsTests {
                 doc.contains("`\(option.environmentName)`"),
                 "docs/configuration.md does not name \(option.environmentName)")
         }
+    }
+}
+
+@Suite("Configuration docs name only real flags")
+struct ConfigurationDocsReverseTests {
+    @Test func everyDocumentedFlagExists() throws {
+        var dir = #filePath
+        for _ in 0..<3 { dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) }
+        let doc = String(decoding: try #require(readFile(dir + "/docs/configuration.md")), as: UTF8.self)
+        let flags = Set(EmulatorConfig.options.map(\.flag))
+        // Every table row starts with | `--flag ...`.
+        for line in doc.split(separator: "\n") where line.hasPrefix("| `--") {
+            let flag = String(line.dropFirst(3).prefix { $0 != " " && $0 != "`" })
+            #expect(flags.contains(flag), "docs/configuration.md documents \(flag), which rpemu does not have")
+        }
+    }
+
+    @Test func configFileSetsTimingsAndLimits() throws {
+        var c = EmulatorConfig()
+        try c.apply(
+            configDocument: ["timings": ["copyMiBps": 100, "restorePointCreate": 1], "limits": ["concurrentInstantAccess": 3, "instantAccessMinutes": [1, 300]]],
+            source: "test")
+        #expect(c.timings.copyMiBps == 100)
+        #expect(c.timings.restorePointCreate == 1)
+        #expect(c.limits.concurrentInstantAccess == 3)
+        #expect(c.limits.instantAccessMinutes == 1...300)
+        #expect(throws: ConfigError.self) { try c.apply(configDocument: ["timings": ["nope": 1]], source: "test") }
+        #expect(throws: ConfigError.self) { try c.apply(configDocument: ["limits": ["concurrentInstantAccess": -1]], source: "test") }
     }
 }

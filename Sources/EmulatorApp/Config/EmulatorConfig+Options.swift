@@ -133,6 +133,35 @@ extension EmulatorConfig {
         ) {
             c, v throws(ConfigError) in c.timings.delete = try nonNegative(v, flag: "--delete-seconds")
         },
+        ConfigOption(
+            flag: "--restore-point-create-seconds", value: "<seconds>",
+            help: "Emulated time restore points stay Creating (timings.restorePointCreate, default 15)."
+        ) {
+            c, v throws(ConfigError) in
+            c.timings.restorePointCreate = try nonNegative(v, flag: "--restore-point-create-seconds")
+        },
+        ConfigOption(
+            flag: "--clock-scale", value: "<n>",
+            help: "Emulated seconds per real second, applied at start (default: as stored; first start 1; 0 stops time)."
+        ) {
+            c, v throws(ConfigError) in
+            guard let s = Double(v), s >= 0, s.isFinite else {
+                throw ConfigError("--clock-scale takes a number ≥ 0, not '\(v)'.")
+            }
+            c.clockScale = s
+        },
+        ConfigOption(
+            flag: "--clock-frozen", value: nil,
+            help: "Start with the emulated clock frozen (move it with POST /_emulator/clock)."
+        ) {
+            c, v throws(ConfigError) in c.clockFrozen = try bool(v, flag: "--clock-frozen")
+        },
+        ConfigOption(
+            flag: "--config", value: "<file>",
+            help: "JSON file of timings and limits ({\"timings\":{...},\"limits\":{...}}, docs/configuration.md); later flags win."
+        ) {
+            c, v throws(ConfigError) in try c.apply(configFile: v)
+        },
     ]
 
     static func port(_ v: String, flag: String) throws(ConfigError) -> Port {
