@@ -107,13 +107,18 @@ struct ConfigurationDocsReverseTests {
     @Test func configFileSetsTimingsAndLimits() throws {
         var c = EmulatorConfig()
         try c.apply(
-            configDocument: ["timings": ["copyMiBps": 100, "restorePointCreate": 1], "limits": ["concurrentInstantAccess": 3, "instantAccessMinutes": [1, 300]]],
+            configDocument: [
+                "timings": ["copyMiBps": 100, "restorePointCreate": 1],
+                "limits": ["concurrentInstantAccess": 3, "instantAccessMinutes": [1, 300]],
+            ],
             source: "test")
         #expect(c.timings.copyMiBps == 100)
         #expect(c.timings.restorePointCreate == 1)
         #expect(c.limits.concurrentInstantAccess == 3)
         #expect(c.limits.instantAccessMinutes == 1...300)
         #expect(throws: ConfigError.self) { try c.apply(configDocument: ["timings": ["nope": 1]], source: "test") }
-        #expect(throws: ConfigError.self) { try c.apply(configDocument: ["limits": ["concurrentInstantAccess": -1]], source: "test") }
+        #expect(throws: ConfigError.self) {
+            try c.apply(configDocument: ["limits": ["concurrentInstantAccess": -1]], source: "test")
+        }
     }
 }

@@ -142,7 +142,8 @@ extension EmulatorConfig {
         },
         ConfigOption(
             flag: "--clock-scale", value: "<n>",
-            help: "Emulated seconds per real second, applied at start (default: as stored; first start 1; 0 stops time)."
+            help:
+                "Emulated seconds per real second, applied at start (default: as stored; first start 1; 0 stops time)."
         ) {
             c, v throws(ConfigError) in
             guard let s = Double(v), s >= 0, s.isFinite else {
@@ -158,7 +159,8 @@ extension EmulatorConfig {
         },
         ConfigOption(
             flag: "--config", value: "<file>",
-            help: "JSON file of timings and limits ({\"timings\":{...},\"limits\":{...}}, docs/configuration.md); later flags win."
+            help:
+                "JSON file of timings and limits ({\"timings\":{...},\"limits\":{...}}, docs/configuration.md); later flags win."
         ) {
             c, v throws(ConfigError) in try c.apply(configFile: v)
         },
