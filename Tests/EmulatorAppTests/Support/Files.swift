@@ -14,3 +14,9 @@ func readFile(_ path: String) -> [UInt8]? {
         out.append(contentsOf: chunk[0..<n])
     }
 }
+
+/// `rm -rf` for a test's temporary directory.
+func removeTree(_ path: String) throws {
+    guard path.hasPrefix("/tmp/") else { return }
+    _ = system("rm -rf '\(path)'")
+}
