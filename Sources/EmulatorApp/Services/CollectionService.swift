@@ -53,6 +53,13 @@ struct CollectionService: Sendable {
                     target: "properties.source.id")
             }
             let source = try resolveSource(tx, sourceID, now: now)
+            if ResourceID.parse(source.id)?.steps.last?.type.lowercased() == "restorepointcollections",
+                CollectionRules.normalize(source.location) == CollectionRules.normalize(location)
+            {
+                throw .invalidParameter(
+                    "A collection whose source is another collection is a cross-region copy target: it must be in another "
+                        + "region than '\(source.location)'.", target: "properties.source.id")
+            }
             let count = try app.store(
                 tx.countResources(
                     type: ResourceType.key(ResourceType.collection), subscription: subscription.lowercased(),

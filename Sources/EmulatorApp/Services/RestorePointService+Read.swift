@@ -90,7 +90,9 @@ extension RestorePointService {
         var props = stored.properties
         if succeeded, var meta = props["sourceMetadata"]?.objectValue {
             meta["storageProfile"] = .object(
-                withDiskRestorePoints(meta["storageProfile"]?.objectValue ?? JSONObject(), facts, id))
+                withDiskRestorePoints(
+                    meta["storageProfile"]?.objectValue ?? JSONObject(), facts, id,
+                    isCopy: stored.internalFacts["copyOf"] != nil))
             props["sourceMetadata"] = .object(meta)
         }
         props["provisioningState"] = .string(
@@ -111,19 +113,22 @@ extension RestorePointService {
     }
 
     /// Each included disk gains `diskRestorePoint: {id, encryption}` once the RP succeeded (CONTRACT.md §4.3).
-    private func withDiskRestorePoints(_ storage: JSONObject, _ facts: RestorePointFacts, _ id: ResourceID)
-        -> JSONObject
-    {
+    private func withDiskRestorePoints(
+        _ storage: JSONObject, _ facts: RestorePointFacts, _ id: ResourceID, isCopy: Bool
+    ) -> JSONObject {
         func attach(_ entry: JSONObject) -> JSONObject {
-            let diskID = entry["managedDisk"]?["id"]?.stringValue?.lowercased()
-            guard let drp = facts.disks.first(where: { $0.sourceResourceID.lowercased() == diskID }) else {
+            let diskName = entry["name"]?.stringValue?.lowercased()
+            guard let drp = facts.disks.first(where: { $0.sourceDiskName.lowercased() == diskName }) else {
                 return entry
             }
             var out = entry
-            out["diskRestorePoint"] = [
+            // A copy's disks also name the disk restore point they were copied from (CONTRACT.md §5.5).
+            var reference: JSONObject = [
                 "id": .string(id.child(type: "diskRestorePoints", name: drp.name).string),
                 "encryption": ["type": "EncryptionAtRestWithPlatformKey"],
             ]
+            if isCopy { reference["sourceDiskRestorePoint"] = ["id": .string(drp.sourceResourceID)] }
+            out["diskRestorePoint"] = .object(reference)
             return out
         }
         var out = storage

@@ -32,10 +32,9 @@ struct RestorePointService: Sendable {
         }
         let consistency = try body.string("properties.consistencyMode")
         let minutes = hasIA ? try body.int("properties.instantAccessDurationMinutes") : nil
-        if try body.string("properties.sourceRestorePoint.id") != nil {
-            throw .invalidParameter(
-                "Cross-region copy (sourceRestorePoint) is not emulated yet; see docs/routes.md.",
-                target: "properties.sourceRestorePoint.id")
+        if let source = try body.string("properties.sourceRestorePoint.id") {
+            return try createCopy(
+                call, rpID: id(subscription, resourceGroup, collection, name), sourceRestorePointID: source)
         }
         let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
@@ -49,6 +48,11 @@ struct RestorePointService: Sendable {
             }
             let collectionIA = rpc.properties["instantAccess"]?.boolValue ?? false
             let sourceID = rpc.properties["source"]?["id"]?.stringValue ?? ""
+            if ResourceID.parse(sourceID)?.steps.last?.type.lowercased() == "restorepointcollections" {
+                throw .invalidParameter(
+                    "This collection is a cross-region copy target: give properties.sourceRestorePoint.id, the restore "
+                        + "point of '\(sourceID)' to copy.", target: "properties.sourceRestorePoint.id")
+            }
             let source = try SourceSnapshot.load(app, tx, vmID: sourceID, now: now)
             let vmKey = sourceID.lowercased()
             let location = CollectionRules.normalize(rpcRecord.location ?? "")
