@@ -58,6 +58,13 @@ extension RestorePointService {
             var stored = existing
             if stored.provisioning.deleteAt == nil {
                 stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
+                if let facts = RestorePointFacts(json: existing.internalFacts["facts"] ?? .null),
+                    facts.hasSucceeded(at: now)
+                {
+                    try foldLineages(
+                        tx, deleted: facts, deletedKey: rpID.key,
+                        vmKey: existing.internalFacts["vmKey"]?.stringValue ?? "", now: now)
+                }
             }
             var updated = record
             updated.body = stored.json
