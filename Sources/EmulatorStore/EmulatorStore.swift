@@ -15,12 +15,13 @@ public final class EmulatorStore: Sendable {
     public static let rebuildRestorePointIndexMetaKey = "rebuild.restorePointIndex"
     /// How long a statement waits for another process's lock before failing with `SQLITE_BUSY`.
     static let busyTimeoutMilliseconds: Int32 = 5_000
-    /// How much of the file each connection reads through a memory map (`PRAGMA mmap_size`) instead of a
-    /// `pread` per page: a long scan (a month of scheduled changes) then costs no system calls.
-    static let mmapBytes = 1 << 30
-    /// The writer's page cache (`PRAGMA cache_size`, default 2 MiB): large enough that a big transaction (a seed,
-    /// a batch) does not spill dirty pages to the WAL before it commits.
-    static let writerCacheKiB = 65_536
+    /// How much of the file each connection may read through a memory map (`PRAGMA mmap_size`) instead of a
+    /// `pread` per page. Mapped pages count as resident memory, so the map stays small: idle RSS has a 30 MB target
+    /// (docs/performance.md), and a large map held the whole database resident after a scan.
+    static let mmapBytes = 16 << 20
+    /// The writer's page cache (`PRAGMA cache_size`, SQLite's default is 2 MiB): big enough that a seed's or a
+    /// restore point's transaction does not spill dirty pages before it commits, small enough for the RSS target.
+    static let writerCacheKiB = 8192
 
     /// The database file, or nil in memory.
     public let path: String?

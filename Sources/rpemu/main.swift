@@ -27,6 +27,11 @@ func fail(_ message: String, code: Int32 = 2) -> Never {
     exit(code)
 }
 
+/// The SIGTERM/SIGINT sources must live as long as the process. A local is released before `dispatchMain()` in
+/// optimized builds (the call never returns, so nothing after it keeps the value), which cancels the sources and
+/// leaves the signals ignored. Written once on the main thread before `dispatchMain()`, never again.
+nonisolated(unsafe) var signalSources: [any DispatchSourceSignal] = []
+
 let command: EmulatorCommand
 do {
     command = try EmulatorCommand.parse(Array(CommandLine.arguments.dropFirst()), environment: environment())
@@ -56,7 +61,7 @@ case .serve(let config):
         say("rpemu: listening \(l.isSecure ? "https" : "http")://\(l.host):\(l.port)")
     }
     logger.info(StartupBanner.text(config: config, listeners: listeners, caCertificate: emulator.caCertificatePath))
-    let signals = [SIGTERM, SIGINT].map { sig in
+    signalSources = [SIGTERM, SIGINT].map { sig in
         signal(sig, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
         source.setEventHandler {
@@ -68,5 +73,5 @@ case .serve(let config):
         source.resume()
         return source
     }
-    withExtendedLifetime(signals) { dispatchMain() }
+    dispatchMain()
 }

@@ -17,6 +17,21 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `value` equals the lower-cased literal `lower`, ASCII case-insensitively, without allocating (this runs for
+    /// every route on every request).
+    static func equalLowercased(_ value: String, _ lower: String) -> Bool {
+        var a = value.utf8.makeIterator()
+        var b = lower.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                guard x == y || (x >= 65 && x <= 90 && x + 32 == y) else { return false }
+            default: return false
+            }
+        }
+    }
+
     /// The captures when `path` matches, with the number of literal segments (more literals = more specific).
     public func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
         guard path.count == segments.count else { return nil }
@@ -25,7 +40,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
         for (segment, value) in zip(segments, path) {
             switch segment {
             case .literal(let l):
-                guard value.count == l.count, value.lowercased() == l else { return nil }
+                guard Self.equalLowercased(value, l) else { return nil }
                 literals += 1
             case .capture(let name):
                 captures[name] = value

@@ -135,10 +135,7 @@ struct Introspection: Sendable {
             lineage.pendingBytes += bytes
             var updated = stored
             updated.internalFacts["lineage"] = lineage.json
-            var r = record
-            r.body = updated.json
-            r.updatedAt = now
-            try app.store(tx.upsert(r))
+            try app.save(tx, record, updated, now: now)
             return ARMResponse(status: 200, body: ["disk": .string(record.id), "lineage": lineage.json])
         }
     }

@@ -63,19 +63,12 @@ extension CollectionService {
         return try app.db.write { tx throws(ARMError) in
             _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, rpcID, now: now) else { return ARMResponse(status: 204) }
-            var stored = existing
-            if stored.provisioning.deleteAt == nil {
-                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
-            }
             // Its restore points and disk restore points go with it, with their schedules (CONTRACT.md §2).
             _ = try app.store(tx.deleteTree(key: rpcID.key))
-            var updated = record
-            updated.body = stored.json
-            updated.updatedAt = now
-            try app.store(tx.upsert(updated))
+            let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(
                 tx, call, kind: "restorePointCollections.delete", resource: rpcID, location: record.location ?? "",
-                start: now, end: stored.provisioning.deleteAt ?? now)
+                start: now, end: deleteAt)
             return ARMResponse(status: 202, headers: headers)
         }
     }

@@ -126,11 +126,7 @@ struct CollectionService: Sendable {
             props["instantAccess"] = .bool(instantAccess)
             s.arm["properties"] = .object(props)
         }
-        var r = record
-        r.body = s.json
-        r.updatedAt = now
-        try app.store(tx.upsert(r))
-        return r
+        return try app.save(tx, record, s, now: now)
     }
 
     /// A VM (same or another region), or a collection in another region as a cross-region copy target

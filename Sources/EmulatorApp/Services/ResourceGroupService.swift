@@ -87,18 +87,12 @@ struct ResourceGroupService: Sendable {
         let id = ResourceID(subscription: subscription, resourceGroup: name)
         return try app.db.write { tx throws(ARMError) in
             guard let (record, existing) = try app.live(tx, id, now: now) else { throw .resourceGroupNotFound(name) }
-            var stored = existing
-            let end = now.adding(seconds: app.config.timings.delete)
-            if stored.provisioning.deleteAt == nil { stored.provisioning.deleteAt = end }
             _ = try app.store(tx.deleteTree(key: id.key))
-            var updated = record
-            updated.body = stored.json
-            updated.updatedAt = now
-            try app.store(tx.upsert(updated))
+            let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(
                 tx, call, kind: "resourceGroups.delete", resource: id, location: record.location ?? "global",
                 start: now,
-                end: stored.provisioning.deleteAt ?? end)
+                end: deleteAt)
             return ARMResponse(status: 202, headers: headers)
         }
     }

@@ -26,10 +26,7 @@ extension RestorePointService {
                 facts.disks[index].sizeBytes = min(diskBytes, facts.disks[index].sizeBytes + disk.sizeBytes)
                 var stored = member.stored
                 stored.internalFacts["facts"] = facts.json
-                var record = member.record
-                record.body = stored.json
-                record.updatedAt = now
-                try app.store(tx.upsert(record))
+                try app.save(tx, member.record, stored, now: now)
             } else {
                 let remaining = others.contains { $0.facts.disks.contains { $0.familyID == disk.familyID } }
                 try carry(tx, disk: disk, bytes: disk.sizeBytes, lineageEmpty: !remaining, now: now)
@@ -85,9 +82,6 @@ extension RestorePointService {
         }
         var updated = stored
         updated.internalFacts["lineage"] = lineage.json
-        var r = record
-        r.body = updated.json
-        r.updatedAt = now
-        try app.store(tx.upsert(r))
+        try app.save(tx, record, updated, now: now)
     }
 }

@@ -128,10 +128,7 @@ struct RestorePointService: Sendable {
                 churnPercentPerHour: timings.churnPercentPerHour)
             var updated = stored
             updated.internalFacts["lineage"] = lineage.afterSnapshot(at: now).json
-            var r = record
-            r.body = updated.json
-            r.updatedAt = now
-            try app.store(tx.upsert(r))
+            try app.save(tx, record, updated, now: now)
             disks.append(
                 DiskRestorePointFacts(
                     name: "\(record.name)_\(GUID.make())", sourceResourceID: record.id, sourceDiskName: record.name,

@@ -38,28 +38,18 @@ extension VirtualMachineService {
         return try app.db.write { tx throws(ARMError) in
             _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, vmID, now: now) else { return ARMResponse(status: 204) }
-            var stored = existing
-            if stored.provisioning.deleteAt == nil {
-                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
-            }
             for diskID in existing.internalFacts["diskIds"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                 guard let id = ResourceID.parse(diskID), let (diskRecord, disk) = try app.live(tx, id, now: now),
                     disk.arm["managedBy"]?.stringValue?.lowercased() == vmID.key
                 else { continue }
                 var freed = disk
                 freed.arm["managedBy"] = nil
-                var r = diskRecord
-                r.body = freed.json
-                r.updatedAt = now
-                try app.store(tx.upsert(r))
+                try app.save(tx, diskRecord, freed, now: now)
             }
-            var updated = record
-            updated.body = stored.json
-            updated.updatedAt = now
-            try app.store(tx.upsert(updated))
+            let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(
                 tx, call, kind: "virtualMachines.delete", resource: vmID, location: record.location ?? "", start: now,
-                end: stored.provisioning.deleteAt ?? now)
+                end: deleteAt)
             return ARMResponse(status: 202, headers: headers)
         }
     }

@@ -127,10 +127,7 @@ struct VirtualMachineService: Sendable {
             var updated = stored
             updated.arm["managedBy"] = used.contains(diskID) ? .string(vmID.string) : nil
             guard updated != stored else { continue }
-            var r = record
-            r.body = updated.json
-            r.updatedAt = now
-            try app.store(tx.upsert(r))
+            try app.save(tx, record, updated, now: now)
         }
     }
 }

@@ -66,6 +66,31 @@ final class AppContext: Sendable {
             body: body.json)
     }
 
+    /// Writes `stored` back into `record`; returns the record as written.
+    @discardableResult
+    func save(_ tx: WriteTransaction, _ record: ResourceRecord, _ stored: StoredResource, now: Timestamp)
+        throws(ARMError) -> ResourceRecord
+    {
+        var r = record
+        r.body = stored.json
+        r.updatedAt = now
+        try store(tx.upsert(r))
+        return r
+    }
+
+    /// Starts a delete (CONTRACT.md §5.1): the resource reads `Deleting` until the returned time, then is gone. A
+    /// second delete keeps the first deadline.
+    func markDeleting(_ tx: WriteTransaction, _ record: ResourceRecord, _ stored: StoredResource, now: Timestamp)
+        throws(ARMError) -> Timestamp
+    {
+        if let deleteAt = stored.provisioning.deleteAt { return deleteAt }
+        var s = stored
+        let deleteAt = now.adding(seconds: config.timings.delete)
+        s.provisioning.deleteAt = deleteAt
+        try save(tx, record, s, now: now)
+        return deleteAt
+    }
+
     /// Maps a store call's error.
     func store<T>(_ value: @autoclosure () throws(StoreError) -> T) throws(ARMError) -> T {
         do { return try value() } catch {
