@@ -18,6 +18,8 @@ public final class Emulator: Sendable {
     public let config: EmulatorConfig
     let app: AppContext
     let lifecycle = Lifecycle()
+    /// Issues and checks the identity plane's tokens (CONTRACT.md §1).
+    let identity: IdentityPlane
     private let responder: EmulatorResponder
     private let server: HTTPServer
     private let store: EmulatorStore
@@ -42,12 +44,16 @@ public final class Emulator: Sendable {
             throw EmulatorStartError(message: "Cannot read the clock from the store: \(error)")
         }
         app = AppContext(db: Database(store: store, logger: logger), clock: clock, config: config, logger: logger)
+        let identity = try IdentityPlane(app: app)
+        self.identity = identity
         let pipeline = ARMPipeline(
-            router: ARMRoutes.router(app), authenticator: BearerAuthenticator(mode: config.auth),
+            router: ARMRoutes.router(app),
+            authenticator: BearerAuthenticator(mode: config.auth, validate: identity.validator),
             versions: APIVersionPolicy(strict: config.strictAPIVersions), logger: logger,
             emulatedNow: { [clock] in clock.now() })
         responder = EmulatorResponder(
-            arm: pipeline, controlPlane: ControlPlane(app: app, lifecycle: lifecycle), logger: logger)
+            arm: pipeline, controlPlane: ControlPlane(app: app, lifecycle: lifecycle), identity: identity,
+            logger: logger)
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 headerReadTimeout: .milliseconds(Int64(config.headerTimeout * 1000)),

@@ -6,11 +6,13 @@ import EmuHTTP
 import Glibc
 #endif
 
-/// The one `HTTPResponder` of the process: `/_emulator/...` goes to the control plane, everything else to the
-/// ARM pipeline (CONTRACT.md §1). Writes one access-log line per request.
+/// The one `HTTPResponder` of the process: `/_emulator/...` goes to the control plane, the identity plane's paths
+/// (`/metadata/...`, `/{tenant}/oauth2/...`, `/msi/token`) to `IdentityPlane`, everything else to the ARM pipeline
+/// (CONTRACT.md §1). Writes one access-log line per request.
 struct EmulatorResponder: HTTPResponder {
     let arm: ARMPipeline
     let controlPlane: ControlPlane
+    let identity: IdentityPlane
     let logger: Logger
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -19,6 +21,8 @@ struct EmulatorResponder: HTTPResponder {
         if request.pathSegments.first == "_emulator", let r = controlPlane.handle(request) {
             response = r
             response.headers.set("Cache-Control", "no-cache")
+        } else if let r = identity.handle(request) {
+            response = r
         } else {
             response = arm.handle(request)
         }

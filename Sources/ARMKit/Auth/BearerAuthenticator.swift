@@ -1,17 +1,26 @@
 import EmuHTTP
 
 /// Bearer-token checks on ARM routes (CONTRACT.md §7). `any`: an `Authorization: Bearer <token>` header is
-/// required, any token passes; `off`: nothing is checked. Token validation (`strict`) arrives with the identity
-/// plane.
+/// required, any token passes; `strict`: the token must also pass `validate` (the application decides what a good
+/// token is; rpemu's identity plane accepts only unexpired tokens it issued); `off`: nothing is checked.
 public struct BearerAuthenticator: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         case any
+        case strict
         case off
     }
 
-    public var mode: Mode
+    /// nil when the token is good, else why not (it ends the 401's message).
+    public typealias TokenValidator = @Sendable (_ token: String) -> String?
 
-    public init(mode: Mode) { self.mode = mode }
+    public var mode: Mode
+    public var validate: TokenValidator?
+
+    /// `validate` is used in `strict` mode only; `strict` without one refuses every token.
+    public init(mode: Mode, validate: TokenValidator? = nil) {
+        self.mode = mode
+        self.validate = validate
+    }
 
     public func check(_ request: HTTPRequest, baseURL: String) throws(ARMError) {
         guard mode != .off else { return }
@@ -27,11 +36,25 @@ public struct BearerAuthenticator: Sendable {
                 description: "The authentication failed because of an invalid 'Authorization' header format.",
                 baseURL: baseURL)
         }
+        guard mode == .strict else { return }
+        let reason: String?
+        if let validate {
+            reason = validate(String(parts[1].trimmingSpaces))
+        } else {
+            reason = "no token validator is configured for strict mode"
+        }
+        if let reason {
+            throw failure(
+                "The access token is invalid: \(reason).", description: "The access token is invalid.",
+                baseURL: baseURL, code: "InvalidAuthenticationToken")
+        }
     }
 
-    private func failure(_ message: String, description: String, baseURL: String) -> ARMError {
+    private func failure(
+        _ message: String, description: String, baseURL: String, code: String = "AuthenticationFailed"
+    ) -> ARMError {
         ARMError(
-            status: 401, code: "AuthenticationFailed", message: message,
+            status: 401, code: code, message: message,
             headers: [
                 "WWW-Authenticate":
                     "Bearer authorization_uri=\"\(baseURL)/\", error=\"invalid_token\", error_description=\"\(description)\""

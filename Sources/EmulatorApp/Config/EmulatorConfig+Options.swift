@@ -41,13 +41,14 @@ extension EmulatorConfig {
             c, v throws(ConfigError) in c.seedFile = v
         },
         ConfigOption(
-            flag: "--auth", value: "<any|off>",
+            flag: "--auth", value: "<any|strict|off>",
             help:
-                "ARM bearer auth: any = an Authorization: Bearer header is required, any token passes (default); off = no check."
+                "ARM bearer auth: any = an Authorization: Bearer header is required, any token passes (default); "
+                + "strict = only unexpired tokens rpemu's identity plane issued; off = no check."
         ) {
             c, v throws(ConfigError) in
             guard let m = BearerAuthenticator.Mode(rawValue: v.lowercased()) else {
-                throw ConfigError("--auth takes any or off, not '\(v)'.")
+                throw ConfigError("--auth takes any, strict or off, not '\(v)'.")
             }
             c.auth = m
         },
