@@ -149,5 +149,6 @@ extension ARMRoutes {
         r.add(.get, rp + "/diskRestorePoints/{diskRestorePointName}", family: .disk) { q throws(ARMError) in
             try disks.get(CallContext(q), rpID: rpID(q), name: q["diskRestorePointName"])
         }
+        addAccess(&r, app, rp: rp)
     }
 }

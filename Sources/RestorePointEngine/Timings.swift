@@ -30,7 +30,7 @@ public struct Limits: Sendable, Equatable {
     public var concurrentInstantAccess = 50
     /// Restore points per VM across collections (§7 rule 10).
     public var restorePointsPerVm = 500
-    /// Disk restores in flight per source disk from instant access snapshots (§5.3).
+    /// Disk restores in flight (`Creating`) per source disk (§5.3).
     public var restoresInFlightPerDisk = 15
     /// Regions where instant access is offered; empty = all (§7 rule 11).
     public var instantAccessRegions: [String] = []

@@ -3,11 +3,17 @@ import RestorePointEngine
 import Testing
 
 /// The plan of a disk PUT, or its refusal.
-func planDisk(_ body: JSONObject, existing: DiskFacts? = nil, existingProperties: JSONObject? = nil)
+func planDisk(
+    _ body: JSONObject, existing: DiskFacts? = nil, existingProperties: JSONObject? = nil,
+    restore: RestoreSource? = nil, limits: Limits = Limits()
+)
     -> Result<DiskPlan, Refusal>
 {
     do throws(EngineError) {
-        return .success(try DiskPlanner.plan(body: body, existing: existing, existingProperties: existingProperties))
+        return .success(
+            try DiskPlanner.plan(
+                body: body, existing: existing, existingProperties: existingProperties, restore: restore,
+                limits: limits))
     } catch {
         return .failure(error.refusal)
     }
@@ -146,16 +152,15 @@ func diskBody(
         #expect(refused.target == target, "\(name): \(refused)")
     }
 
-    /// CONTRACT.md §5.3 restores are not emulated by the planner yet: every Restore names its missing source.
-    @Test func restoreIsRefusedNamingItsSource() throws {
+    /// A Restore whose source the app did not find names it (CONTRACT.md §5.3).
+    @Test func restoreOfAMissingSourceNamesIt() throws {
         let source = "\(ID.group)/providers/Microsoft.Compute/restorePointCollections/rpc/restorePoints/rp/x"
-        let refused = try #require(
-            planDisk(
-                diskBody(properties: [
-                    "creationData": ["createOption": "Restore", "sourceResourceId": .string(source)]
-                ])
-            ).refusal)
+        let refused = try #require(planDisk(DiskRestoreTests.body(source: source)).refusal)
         #expect(refused.message.contains(source))
+        #expect(refused.target == "properties.creationData.sourceResourceId")
+        // A resolved source with another id is not this one.
+        let other = DiskRestoreTests.source(.available)
+        #expect(planDisk(DiskRestoreTests.body(source: source), restore: other).refusal?.code == "InvalidParameter")
     }
 
     // MARK: Updates

@@ -73,12 +73,15 @@ struct ControlPlane: Sendable {
         }
     }
 
-    /// `/_emulator/resources/{armId}[/timeline]` and `/_emulator/disks/{armId}/writes`: an ARM id of any depth.
+    /// `/_emulator/resources/{armId}[/timeline]` and `/_emulator/disks/{armId}/writes`: an ARM id of any depth;
+    /// `/_emulator/sas/{token}/{drp}.vhd`: the disk image a grant's SAS names (`SASBlobServer`).
     private func handleByID(_ request: HTTPRequest) -> HTTPResponse? {
         let s = request.pathSegments
         guard s.count > 2, let introspection else { return nil }
         do throws(ARMError) {
             switch (s[1], request.method) {
+            case ("sas", .get) where s.count == 4, ("sas", .head) where s.count == 4:
+                return SASBlobServer(app: introspection.app).serve(request, token: s[2], blob: s[3])
             case ("resources", .get) where s.last == "timeline":
                 return try introspection.timeline("/" + s[2..<(s.count - 1)].joined(separator: "/")).httpResponse
             case ("resources", .get):

@@ -4,7 +4,8 @@ import EmulatorStore
 import RestorePointEngine
 
 /// Managed disks (CONTRACT.md §2, §4.1): PUT answers 202 (never 201: the Python SDK rejects it), GET, list,
-/// DELETE 202. `Restore` from a disk restore point is checked by the engine's `DiskPlanner`.
+/// DELETE 202. `Restore` from a disk restore point (DiskService+Restore.swift) is checked by the engine's
+/// `DiskPlanner`.
 struct DiskService: Sendable {
     let app: AppContext
 
@@ -35,8 +36,11 @@ struct DiskService: Sendable {
                 throw ARMError(.propertyChangeNotAllowed(property: "location"))
             }
             let facts = existing.flatMap { Self.facts($0.0) }
+            let restore = existing == nil ? try restoreSource(tx, body: body, diskID: diskID, now: now) : nil
             let plan = try engine { () throws(EngineError) in
-                try DiskPlanner.plan(body: body.object, existing: facts, existingProperties: existing?.1.properties)
+                try DiskPlanner.plan(
+                    body: body.object, existing: facts, existingProperties: existing?.1.properties,
+                    restore: restore?.source, limits: app.config.limits)
             }
             var props = plan.properties
             props["uniqueId"] = existing?.1.properties["uniqueId"] ?? .string(GUID.make())
@@ -55,7 +59,9 @@ struct DiskService: Sendable {
             arm["properties"] = .object(props)
             let ready = now.adding(seconds: app.config.timings.resourceCreate)
             let stored = StoredResource(
-                arm: arm, provisioning: Provisioning(phase: existing == nil ? .creating : .updating, readyAt: ready))
+                arm: arm, provisioning: Provisioning(phase: existing == nil ? .creating : .updating, readyAt: ready),
+                internalFacts: existing?.1.internalFacts
+                    ?? restore.map { [Self.restoreFamilyKey: .string($0.family)] } ?? JSONObject())
             try app.store(
                 tx.upsert(
                     app.record(

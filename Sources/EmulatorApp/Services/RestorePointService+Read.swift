@@ -57,6 +57,7 @@ extension RestorePointService {
             guard let (record, existing) = try app.live(tx, rpID, now: now) else { return ARMResponse(status: 204) }
             var stored = existing
             if stored.provisioning.deleteAt == nil {
+                try AccessService(app: app).refuseDeleteWhileShared(tx, rpID: rpID, stored: existing, now: now)
                 stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
                 if let facts = RestorePointFacts(json: existing.internalFacts["facts"] ?? .null),
                     facts.hasSucceeded(at: now)

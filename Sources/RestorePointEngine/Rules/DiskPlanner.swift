@@ -7,21 +7,26 @@ public struct DiskPlan: Sendable, Equatable {
     public var properties: JSONObject
 }
 
-/// Validates a disk PUT (CONTRACT.md §4.1; `Restore` from a disk restore point arrives with §5.3).
+/// Validates a disk PUT (CONTRACT.md §4.1, and §5.3 for `Restore` from a disk restore point).
 public enum DiskPlanner {
-    /// Plans a create (`existing` nil) or an update of the disk's properties.
-    public static func plan(body: JSONObject, existing: DiskFacts?, existingProperties: JSONObject?) throws(EngineError)
+    /// Plans a create (`existing` nil) or an update of the disk's properties. `restore` is the disk restore point a
+    /// `Restore` create names, resolved by the caller (nil when it does not exist).
+    public static func plan(
+        body: JSONObject, existing: DiskFacts?, existingProperties: JSONObject?, restore: RestoreSource? = nil,
+        limits: Limits = Limits()
+    ) throws(EngineError)
         -> DiskPlan
     {
         let reader = PropertyReader(body)
-        var sku = existing?.sku ?? .standardLRS
+        var givenSKU: DiskSKU?
         if let name = try reader.string("sku.name") {
             guard let s = DiskSKU(name: name) else {
                 throw .invalidParameter(
                     message: "Disk SKU '\(name)' is not supported. Use one of: \(DiskSKU.names).", target: "sku.name")
             }
-            sku = s
+            givenSKU = s
         }
+        var restoring: RestoreSource?
         var props = existingProperties ?? JSONObject()
         for (key, value) in try reader.object("properties") ?? JSONObject() { props[key] = value }
         let p = PropertyReader(props, base: "properties")
@@ -47,17 +52,25 @@ public enum DiskPlanner {
                 }
             case "restore":
                 let source = try p.requiredString("creationData.sourceResourceId")
-                // CONTRACT.md §5.3: restoring needs an existing disk restore point; none exist before restore points do.
-                throw .invalidParameter(
-                    message: "The disk restore point '\(source)' was not found.",
-                    target: "properties.creationData.sourceResourceId")
+                guard let restore, restore.id.lowercased() == source.lowercased() else {
+                    throw .invalidParameter(
+                        message: "The disk restore point '\(source)' was not found.",
+                        target: "properties.creationData.sourceResourceId")
+                }
+                restoring = restore
             default:
                 throw .invalidParameter(
                     message: "createOption '\(option)' is not supported by the emulator. Use Empty or Restore.",
                     target: "properties.creationData.createOption")
             }
         }
-        let size = try p.int("diskSizeGB") ?? existing?.sizeGB ?? 0
+        // A restore defaults to the source's SKU and size (emulator choice for the SKU, §5.3 for the size).
+        let sku = givenSKU ?? existing?.sku ?? restoring?.sku ?? .standardLRS
+        let size = try p.int("diskSizeGB") ?? existing?.sizeGB ?? restoring?.diskSizeGB ?? 0
+        if let restoring {
+            try restoring.check(sku: sku, sizeGB: size, limits: limits)
+            if props["osType"] == nil, let os = restoring.osType { props["osType"] = .string(os) }
+        }
         props["diskSizeGB"] = .int(size)
         props["diskSizeBytes"] = .int(size * 1_073_741_824)
         let shares = try p.int("maxShares") ?? 1
@@ -65,7 +78,7 @@ public enum DiskPlanner {
             throw .invalidParameter(message: "maxShares must be at least 1.", target: "properties.maxShares")
         }
         if sku.isInstantAccessCapable {
-            let sector = try p.int("logicalSectorSize") ?? 4096
+            let sector = try p.int("logicalSectorSize") ?? restoring?.logicalSectorSize ?? 4096
             guard sector == 512 || sector == 4096 else {
                 throw .invalidParameter(
                     message: "logicalSectorSize must be 512 or 4096.", target: "properties.logicalSectorSize")

@@ -25,6 +25,19 @@ public enum SnapshotAccessState: String, Sendable, CaseIterable, Comparable {
     public var allowsRestore: Bool { self != .pending }
     public var allowsAccess: Bool { self == .available || self == .availableWithInstantAccess }
     public var allowsCopy: Bool { allowsAccess }
+    /// A restore from this state is a fast restore from the instant access snapshot (§5.3): the new disk must be
+    /// PV2 or Ultra and no larger than the source.
+    public var isFastRestore: Bool { self == .instantAccess || self == .availableWithInstantAccess }
+
+    /// What the state allows, for refusal messages: `allows fast restore only`.
+    public var allowedActions: String {
+        switch self {
+        case .pending: "allows no restore, access or copy yet"
+        case .instantAccess: "allows fast restore only"
+        case .availableWithInstantAccess: "allows fast restore, access and copy"
+        case .available: "allows restore, access and copy"
+        }
+    }
 
     /// The aggregate of several disks: any Pending → Pending; else any InstantAccess → InstantAccess; else any
     /// AvailableWithInstantAccess → AvailableWithInstantAccess; else Available.
