@@ -1,6 +1,12 @@
 import EmuCore
 import EmuHTTP
 
+/// Wraps a resolved route's handler (the app's fault injection, CONTRACT.md §8.4): it gets the route, the request
+/// and the handler to call, and may answer, throw or delay instead. It runs after auth, routing and the api-version
+/// check, so only requests that would be served reach it.
+public typealias ARMInterceptor =
+    @Sendable (ARMRoute, ARMRequest, () throws(ARMError) -> ARMResponse) throws(ARMError) -> ARMResponse
+
 /// Turns an HTTP request on an ARM path into a response: auth → route → api-version → handler, then the headers
 /// every ARM response carries (CONTRACT.md §2, §7). The single place an `ARMError` becomes a response.
 public struct ARMPipeline: Sendable {
@@ -10,16 +16,19 @@ public struct ARMPipeline: Sendable {
     public let logger: Logger
     /// The emulated now, for `x-ms-emulator-now` (CONTRACT.md §8).
     public let emulatedNow: @Sendable () -> Timestamp
+    /// Wraps every handler call when set.
+    public let intercept: ARMInterceptor?
 
     public init(
         router: ARMRouter, authenticator: BearerAuthenticator, versions: APIVersionPolicy, logger: Logger,
-        emulatedNow: @escaping @Sendable () -> Timestamp
+        emulatedNow: @escaping @Sendable () -> Timestamp, intercept: ARMInterceptor? = nil
     ) {
         self.router = router
         self.authenticator = authenticator
         self.versions = versions
         self.logger = logger
         self.emulatedNow = emulatedNow
+        self.intercept = intercept
     }
 
     public func handle(_ http: HTTPRequest) -> HTTPResponse {
@@ -41,7 +50,11 @@ public struct ARMPipeline: Sendable {
             let request = ARMRequest(
                 http: http, parameters: captures, requestID: requestID, correlationID: correlationID,
                 apiVersion: version, baseURL: baseURL)
-            result = .success(try route.handler(request))
+            if let intercept {
+                result = .success(try intercept(route, request) { () throws(ARMError) in try route.handler(request) })
+            } else {
+                result = .success(try route.handler(request))
+            }
         } catch {
             result = .failure(error)
         }

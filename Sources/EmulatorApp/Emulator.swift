@@ -50,7 +50,7 @@ public final class Emulator: Sendable {
             router: ARMRoutes.router(app),
             authenticator: BearerAuthenticator(mode: config.auth, validate: identity.validator),
             versions: APIVersionPolicy(strict: config.strictAPIVersions), logger: logger,
-            emulatedNow: { [clock] in clock.now() })
+            emulatedNow: { [clock] in clock.now() }, intercept: app.faults.intercept)
         responder = EmulatorResponder(
             arm: pipeline, controlPlane: ControlPlane(app: app, lifecycle: lifecycle), identity: identity,
             logger: logger)

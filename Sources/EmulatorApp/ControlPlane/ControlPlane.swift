@@ -42,6 +42,7 @@ struct ControlPlane: Sendable {
         add(.post, "/reset") { _, _ throws(ARMError) in
             try app.db.write { tx throws(ARMError) in
                 try app.store(tx.deleteAll())
+                app.faults.forgetAll()
                 try SubscriptionService(app: app).register(tx, app.config.defaultSubscription)
             }
             app.logger.info("control plane: reset, every resource, operation and subscription removed")
@@ -59,6 +60,11 @@ struct ControlPlane: Sendable {
             let body = try ARMRequest.parseBody(request.body)
             return ARMResponse(status: 200, body: try seeder.apply(body.object))
         }
+        let faults = FaultControl(app: app)
+        add(.post, "/faults") { request, _ throws(ARMError) in try faults.add(request) }
+        add(.get, "/faults") { _, _ throws(ARMError) in faults.list() }
+        add(.delete, "/faults") { _, _ throws(ARMError) in try faults.remove(id: nil) }
+        add(.delete, "/faults/{id}") { _, p throws(ARMError) in try faults.remove(id: p["id"]) }
         add(.get, "/tls/ca.pem") { _, _ throws(ARMError) in
             guard let path = lifecycle.caCertificatePath, let pem = FileBytes.read(path) else {
                 throw ARMError(

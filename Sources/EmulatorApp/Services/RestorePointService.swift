@@ -68,10 +68,12 @@ struct RestorePointService: Sendable {
                 try RestorePointRules.check(request, limits: app.config.limits)
             }
             guard let source else { throw .operationNotAllowed("The source VM no longer exists.") }
-            let facts = try snapshot(
+            var facts = try snapshot(
                 tx, source: source, included: included, collectionIA: collectionIA,
                 collectionLocation: rpcRecord.location ?? "",
                 minutes: minutes, now: now)
+            facts.failure = try app.faults.operationFailure(
+                tx, operation: FaultOperation.restorePointCreate, resource: rpID)
 
             var props = JSONObject()
             if !excludes.isEmpty { props["excludeDisks"] = .array(excludes.map { ["id": .string($0)] }) }

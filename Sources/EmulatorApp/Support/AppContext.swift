@@ -10,12 +10,15 @@ final class AppContext: Sendable {
     let clock: ClockService
     let config: EmulatorConfig
     let logger: Logger
+    /// The fault rules (CONTRACT.md §8.4).
+    let faults: FaultInjector
 
     init(db: Database, clock: ClockService, config: EmulatorConfig, logger: Logger) {
         self.db = db
         self.clock = clock
         self.config = config
         self.logger = logger
+        self.faults = FaultInjector(db: db, logger: logger)
     }
 
     /// The resource group, which must exist and not be deleting (CONTRACT.md §7).
