@@ -268,3 +268,28 @@ extension TestEmulator {
         }
     }
 }
+
+@Suite("Introspection of a disk restore point")
+struct DiskRestorePointIntrospectionTests {
+    @Test func showsSizeDeadlinesAndTimeline() throws {
+        let e = try TestEmulator()
+        e.makeResourceGroup()
+        e.makeVM()
+        e.makeCollection()
+        let rp = e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/rp1"
+        e.call(.put, rp, body: ["properties": [:]])
+        try e.advance(seconds: 15)
+        let drps = e.call(.get, rp + "/diskRestorePoints", api: "2026-03-02").json["value"]?.arrayValue ?? []
+        let pv2 = try #require(
+            drps.first { $0["name"]?.stringValue?.hasPrefix("vm1_DataDisk_0_") == true }?["id"]?.stringValue)
+        let view = e.call(.get, "/_emulator/resources" + pv2, api: nil)
+        #expect(view.status == 200)
+        #expect(view.json["disk"]?["snapshotAccessState"]?.stringValue == "InstantAccess")
+        #expect(view.json["disk"]?["sizeBytes"]?.intValue == Int64(32) * 1_073_741_824)
+        #expect(view.json["accessGrant"] == .null)
+        let timeline = e.call(.get, "/_emulator/resources" + pv2 + "/timeline", api: nil)
+        let all = (timeline.json["past"]?.arrayValue ?? []) + (timeline.json["scheduled"]?.arrayValue ?? [])
+        #expect(!all.isEmpty)
+        #expect(all.allSatisfy { $0["resource"]?.stringValue == pv2 })
+    }
+}

@@ -14,13 +14,27 @@ struct Introspection: Sendable {
         let now = app.clock.now()
         guard let id = ResourceID.parse(armID) else { throw notAnID(armID) }
         return try app.db.read { tx throws(ARMError) in
-            if id.steps.count == 4, let rp = id.parent, let (_, stored) = try app.live(tx, rp, now: now),
+            if id.steps.count == 3, let rp = id.parent, let (_, stored) = try app.live(tx, rp, now: now),
                 let facts = RestorePointFacts(json: stored.internalFacts["facts"] ?? .null),
                 let disk = facts.disks.first(where: { $0.name.lowercased() == id.name.lowercased() })
             {
+                // The SAS grant, if any, and whether it is active (CONTRACT.md §8.3).
+                let grant = try app.store(tx.resource(key: AccessService.grantID(id).key))?.stored.flatMap(
+                    AccessGrant.init)
+                var sas: JSON = .null
+                if let grant {
+                    sas = [
+                        "active": .bool(grant.isActive(at: now)), "grantedAt": .string(grant.grantedAt.iso8601),
+                        "expiresAt": .string(grant.expiresAt.iso8601),
+                        "revokedAt": grant.revokedAt.map { .string($0.iso8601) } ?? .null,
+                    ]
+                }
                 return ARMResponse(
                     status: 200,
-                    body: ["id": .string(id.string), "now": .string(now.iso8601), "disk": view(disk, facts, now)])
+                    body: [
+                        "id": .string(id.string), "now": .string(now.iso8601), "disk": view(disk, facts, now),
+                        "accessGrant": sas,
+                    ])
             }
             guard let record = try app.store(tx.resource(key: id.key)), let stored = record.stored else {
                 throw ARMError(status: 404, code: "ResourceNotFound", message: "rpemu stores nothing at '\(armID)'.")
@@ -69,7 +83,7 @@ struct Introspection: Sendable {
     func timeline(_ armID: String) throws(ARMError) -> ARMResponse {
         let now = app.clock.now()
         guard let id = ResourceID.parse(armID) else { throw notAnID(armID) }
-        let isDisk = id.steps.count == 4
+        let isDisk = id.steps.count == 3
         let owner = isDisk ? (id.parent ?? id) : id
         let changes: [JSON] = try app.db.read { tx throws(ARMError) -> [JSON] in
             let scheduled = try app.store(tx.scheduledChanges(resourceKey: owner.key)).map(\.body)
