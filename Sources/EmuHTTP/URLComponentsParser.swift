@@ -1,25 +1,30 @@
 /// Splits and percent-decodes origin-form request-targets (RFC 3986 §2.1, §3.3, §3.4).
 public enum URLComponentsParser {
-    /// Splits a target into the path and the query (without `?`); a fragment is dropped.
+    /// Splits a target into the path and the query (without `?`); a fragment is dropped. Works on UTF-8 code
+    /// units: this runs for every request, and the delimiters are ASCII.
     public static func split(_ target: String) -> (path: Substring, query: Substring) {
-        var t = Substring(target)
-        if let hash = t.firstIndex(of: "#") { t = t[..<hash] }
-        guard let q = t.firstIndex(of: "?") else { return (t, "") }
-        return (t[..<q], t[t.index(after: q)...])
+        let u = target.utf8
+        let end = u.firstIndex(of: UInt8(ascii: "#")) ?? u.endIndex
+        guard let q = u[..<end].firstIndex(of: UInt8(ascii: "?")) else { return (target[..<end], "") }
+        return (target[..<q], target[u.index(after: q)..<end])
     }
 
     /// Path segments, each percent-decoded; empty segments dropped.
     public static func segments(_ path: Substring) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map { percentDecode($0) ?? String($0) }
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { part in
+            let s = Substring(part)
+            return percentDecode(s) ?? String(s)
+        }
     }
 
     /// Query items in order; a name without `=` has an empty value.
     public static func queryItems(_ query: Substring) -> [(name: String, value: String)] {
         guard !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            if let eq = pair.firstIndex(of: "=") {
+        return query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { bytes in
+            let pair = Substring(bytes)
+            if let eq = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 let n = pair[..<eq]
-                let v = pair[pair.index(after: eq)...]
+                let v = pair[pair.utf8.index(after: eq)...]
                 return (percentDecode(n) ?? String(n), percentDecode(v) ?? String(v))
             }
             return (percentDecode(pair) ?? String(pair), "")
