@@ -34,12 +34,23 @@ struct AsyncOperationLinksTests {
     }
 
     @Test(
-        "Retry-After prints whole seconds as integers and fractions as decimals",
+        "formatSeconds prints whole seconds as integers and fractions as decimals",
         arguments: [(1, "1"), (0.5, "0.5"), (2, "2"), (0.2, "0.2"), (30, "30"), (1.25, "1.25"), (0, "0")]
             as [(Double, String)])
-    func retryAfter(seconds: Double, text: String) {
+    func formatSeconds(seconds: Double, text: String) {
         #expect(AsyncOperationLinks.formatSeconds(seconds) == text)
-        #expect(Self.headers(retryAfter: seconds)["Retry-After"] == text)
+    }
+
+    @Test(
+        "Retry-After is whole seconds; a fraction goes in retry-after-ms instead (azure-mgmt-compute int()s Retry-After)",
+        arguments: [
+            (1, "1", nil), (2, "2", nil), (30, "30", nil), (0.2, nil, "200"), (0.5, nil, "500"), (1.25, nil, "1250"),
+        ]
+            as [(Double, String?, String?)])
+    func retryAfter(seconds: Double, whole: String?, milliseconds: String?) {
+        let h = Self.headers(retryAfter: seconds)
+        #expect(h["Retry-After"] == whole)
+        #expect(h["retry-after-ms"] == milliseconds)
     }
 
     @Test("a location that is not URL-safe is percent-encoded in the path")

@@ -47,7 +47,11 @@ struct OperationTests {
         #expect(r.errorCode == "ResourceNotFound")
         e.makeResourceGroup()
         let put = e.makeVM()
-        #expect(put.headers["Retry-After"] == "0.25")
+        #expect(put.headers["Retry-After"] == nil)
+        #expect(put.headers["retry-after-ms"] == "250")
+        let running = e.follow(put.headers["Azure-AsyncOperation"])
+        #expect(running.json["status"]?.stringValue == "InProgress")
+        #expect(running.headers["retry-after-ms"] == "250")
         // A DiskRP api-version on the status URL is accepted (grant/revoke and disk PUTs carry one).
         let disk = e.call(
             .put, e.cp("rg1") + "/disks/d", api: "2026-03-02",

@@ -22,11 +22,23 @@ public enum AsyncOperationLinks {
         var h = HTTPHeaders()
         h.add("Azure-AsyncOperation", status)
         h.add("Location", status + "&monitor=true")
-        h.add("Retry-After", formatSeconds(retryAfter))
+        addRetryAfter(retryAfter, to: &h)
         return h
     }
 
-    /// `1` for whole seconds, `0.5` otherwise: clients parse `Retry-After` as float seconds (clients.md §3).
+    /// The poll delay: `Retry-After: N` for whole seconds; for a fraction, `retry-after-ms` alone. `Retry-After` is
+    /// whole seconds (RFC 9110 §10.2.3), and azure-mgmt-compute 39 parses it with `int()` on start responses: a
+    /// `Retry-After: 0.2` there makes the SDK raise `ValueError`. azure-core (the SDK, az) reads `retry-after-ms`
+    /// when `Retry-After` is absent, so fractions still shorten the polls.
+    public static func addRetryAfter(_ seconds: Double, to h: inout HTTPHeaders) {
+        if seconds.rounded() == seconds {
+            h.set("Retry-After", String(Int(seconds)))
+        } else {
+            h.set("retry-after-ms", String(max(1, Int((seconds * 1000).rounded()))))
+        }
+    }
+
+    /// `1` for whole seconds, `0.5` otherwise (logs and the config document).
     public static func formatSeconds(_ s: Double) -> String {
         s.rounded() == s ? String(Int(s)) : String(s)
     }

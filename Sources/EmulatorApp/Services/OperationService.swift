@@ -30,12 +30,16 @@ struct OperationService: Sendable {
             guard monitor else {
                 let status = OperationStatus(
                     name: op.id, state: state, startTime: op.startTime, endTime: op.endTime, error: error)
-                return ARMResponse(status: 200, body: status.json)
+                // While running, say when to ask again: clients take the delay from the latest answer, and
+                // without one fall back to their default (30 s in the SDK and az, reference/clients.md §3).
+                var headers = HTTPHeaders()
+                if !done { AsyncOperationLinks.addRetryAfter(app.config.retryAfter, to: &headers) }
+                return ARMResponse(status: 200, body: status.json, headers: headers)
             }
             guard done else {
                 var headers = HTTPHeaders()
                 headers.add("Location", request.baseURL + request.http.target)
-                headers.add("Retry-After", AsyncOperationLinks.formatSeconds(app.config.retryAfter))
+                AsyncOperationLinks.addRetryAfter(app.config.retryAfter, to: &headers)
                 return ARMResponse(status: 202, headers: headers)
             }
             if state == .failed, let error { throw error }
