@@ -85,7 +85,11 @@ struct SourceSnapshot {
             (profile["dataDisks"]?.arrayValue ?? []).compactMap {
                 $0.objectValue.flatMap { diskEntry($0, isOS: false) }
             })
-        storage["diskControllerType"] = profile["diskControllerType"] ?? "SCSI"
+        // Real traffic (reference/arm-spec.md §6.1): a SCSI VM's sourceMetadata has no diskControllerType; only a
+        // controller other than the default is worth copying.
+        if let controller = profile["diskControllerType"], controller.stringValue?.lowercased() != "scsi" {
+            storage["diskControllerType"] = controller
+        }
         var meta = JSONObject()
         meta["hardwareProfile"] = p["hardwareProfile"]
         meta["storageProfile"] = .object(storage)
