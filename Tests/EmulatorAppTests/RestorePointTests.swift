@@ -293,3 +293,42 @@ struct DiskRestorePointIntrospectionTests {
         #expect(all.allSatisfy { $0["resource"]?.stringValue == pv2 })
     }
 }
+
+@Suite("The demo fixture's refusals")
+struct DemoRefusalTests {
+    @Test func unsupportedVMsPassOnlyWithoutPV2AndInstantAccess() throws {
+        let e = try TestEmulator()
+        let fixture = try #require(readFixture("demo.json"))
+        #expect(e.call(.post, "/_emulator/seed", api: nil, rawBody: fixture).status == 200)
+        try e.advance(seconds: 5)
+        let cp = e.cp("rg-demo")
+        for vm in ["vm-v6", "vm-trusted", "vm-nvme"] {
+            let vmID = cp + "/virtualMachines/\(vm)"
+            e.call(
+                .put, cp + "/restorePointCollections/rpc-\(vm)",
+                body: ["location": "eastus", "properties": ["source": ["id": .string(vmID)], "instantAccess": false]])
+            let refused = e.call(
+                .put, cp + "/restorePointCollections/rpc-\(vm)/restorePoints/rp", body: ["properties": [:]])
+            let pv2 = vm == "vm-nvme" ? nil : cp + "/disks/\(vm)_DataDisk_0"
+            if let pv2 {
+                #expect(refused.status == 400, "\(vm)")
+                #expect(refused.errorCode == "OperationNotAllowed", "\(vm)")
+                let allowed = e.call(
+                    .put, cp + "/restorePointCollections/rpc-\(vm)/restorePoints/rp",
+                    body: ["properties": ["excludeDisks": [["id": .string(pv2)]]]])
+                #expect(allowed.status == 201, "\(vm)")
+            } else {
+                // vm-nvme has Premium disks only: without instant access nothing puts it in scope; with it, rule 2.
+                #expect(refused.status == 201, "\(vm)")
+                e.call(
+                    .put, cp + "/restorePointCollections/rpc-ia-\(vm)",
+                    body: [
+                        "location": "eastus", "properties": ["source": ["id": .string(vmID)], "instantAccess": true],
+                    ])
+                let withIA = e.call(
+                    .put, cp + "/restorePointCollections/rpc-ia-\(vm)/restorePoints/rp", body: ["properties": [:]])
+                #expect(withIA.errorCode == "OperationNotAllowed")
+            }
+        }
+    }
+}
