@@ -124,10 +124,7 @@ struct AccessService: Sendable {
                 var props = updated.properties
                 props["revoked"] = true
                 updated.arm["properties"] = .object(props)
-                var r = record
-                r.body = updated.json
-                r.updatedAt = now
-                try app.store(tx.upsert(r))
+                try app.save(tx, record, updated, now: now)
             }
             let headers = try app.startOperation(
                 tx, call, kind: "diskRestorePoints.endGetAccess", resource: drp.id, location: drp.location,

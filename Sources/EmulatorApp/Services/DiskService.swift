@@ -112,17 +112,10 @@ struct DiskService: Sendable {
                 throw .operationNotAllowed(
                     "Disk '\(record.name)' is attached to VM '\(owner)'. Detach it from the VM or delete the VM first.")
             }
-            var stored = existing
-            if stored.provisioning.deleteAt == nil {
-                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
-            }
-            var updated = record
-            updated.body = stored.json
-            updated.updatedAt = now
-            try app.store(tx.upsert(updated))
+            let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(
                 tx, call, kind: "disks.delete", resource: diskID, location: record.location ?? "", start: now,
-                end: stored.provisioning.deleteAt ?? now)
+                end: deleteAt)
             return ARMResponse(status: 202, headers: headers)
         }
     }

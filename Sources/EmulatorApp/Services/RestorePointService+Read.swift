@@ -55,10 +55,8 @@ extension RestorePointService {
         return try app.db.write { tx throws(ARMError) in
             _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, rpID, now: now) else { return ARMResponse(status: 204) }
-            var stored = existing
-            if stored.provisioning.deleteAt == nil {
+            if existing.provisioning.deleteAt == nil {
                 try AccessService(app: app).refuseDeleteWhileShared(tx, rpID: rpID, stored: existing, now: now)
-                stored.provisioning.deleteAt = now.adding(seconds: app.config.timings.delete)
                 if let facts = RestorePointFacts(json: existing.internalFacts["facts"] ?? .null),
                     facts.hasSucceeded(at: now)
                 {
@@ -67,16 +65,13 @@ extension RestorePointService {
                         vmKey: existing.internalFacts["vmKey"]?.stringValue ?? "", now: now)
                 }
             }
-            var updated = record
-            updated.body = stored.json
-            updated.updatedAt = now
-            try app.store(tx.upsert(updated))
+            let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             // Its scheduled changes and its place in the creation counts go now: it no longer changes state.
             _ = try app.store(tx.deleteScheduledChanges(resourceKey: rpID.key))
             _ = try app.store(tx.deleteRestorePointIndex(key: rpID.key))
             let headers = try app.startOperation(
                 tx, call, kind: "restorePoints.delete", resource: rpID,
-                location: try rpcLocation(tx, rpID, now: now), start: now, end: stored.provisioning.deleteAt ?? now)
+                location: try rpcLocation(tx, rpID, now: now), start: now, end: deleteAt)
             return ARMResponse(status: 202, headers: headers)
         }
     }
