@@ -1,3 +1,4 @@
+import ARMKit
 import EmuCore
 import EmuHTTP
 import EmulatorApp
@@ -83,4 +84,40 @@ func readFixture(_ name: String) -> [UInt8]? {
     var dir = #filePath
     for _ in 0..<3 { dir = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)]) }
     return readFile(dir + "/fixtures/" + name)
+}
+
+@Suite("Reset keeps time and the signing secret")
+struct ResetKeepsTests {
+    @Test func clockAndTokensSurviveAResetAndARestart() throws {
+        let dir = "/tmp/rpemu-reset-\(GUID.make())"
+        defer { _ = try? removeTree(dir) }
+        func open() throws -> TestEmulator {
+            try TestEmulator {
+                $0.inMemory = false
+                $0.dataDirectory = dir
+                $0.clockFrozen = true
+                $0.auth = .strict
+            }
+        }
+        var e = try open()
+        e.call(.post, "/_emulator/clock", api: nil, body: ["advance": "P30D"])
+        let before = e.call(.get, "/_emulator/clock", api: nil).json["now"]
+        let token = e.call(
+            .post, "/t1/oauth2/v2.0/token", api: nil,
+            rawBody: Array(
+                "grant_type=client_credentials&client_id=a&client_secret=b&scope=https%3A%2F%2Fx%2F.default".utf8),
+            headers: [("Content-Type", "application/x-www-form-urlencoded")]
+        ).json["access_token"]?.stringValue
+        #expect(token != nil)
+        #expect(e.call(.post, "/_emulator/reset", api: nil).status == 200)
+        e.emulator.stop()
+        e = try open()
+        #expect(e.call(.get, "/_emulator/clock", api: nil).json["now"] == before)
+        defer { e.emulator.stop() }
+        let bearer = try #require(token)
+        let listed = e.call(
+            .get, "/subscriptions", api: "2022-12-01", headers: [("Authorization", "Bearer \(bearer)")], auth: false)
+        #expect(listed.status == 200)
+        #expect(e.call(.get, "/subscriptions", api: "2022-12-01").status == 401)
+    }
 }

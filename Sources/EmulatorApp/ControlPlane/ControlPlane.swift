@@ -40,12 +40,17 @@ struct ControlPlane: Sendable {
         add(.get, "/clock") { _, _ throws(ARMError) in clock.read() }
         add(.post, "/clock") { request, _ throws(ARMError) in try clock.move(ARMRequest.parseBody(request.body)) }
         add(.post, "/reset") { _, _ throws(ARMError) in
+            // Kept: the emulated clock (time never moves backwards, CONTRACT.md §8.1, also across a later restart)
+            // and the token-signing secret (tokens clients hold stay valid).
             try app.db.write { tx throws(ARMError) in
+                let signingKey = try app.store(tx.meta(TokenSigner.metaKey))
                 try app.store(tx.deleteAll())
+                try app.store(tx.save(clock: app.clock.value))
+                if let signingKey { try app.store(tx.setMeta(TokenSigner.metaKey, signingKey)) }
                 app.faults.forgetAll()
                 try SubscriptionService(app: app).register(tx, app.config.defaultSubscription)
             }
-            app.logger.info("control plane: reset, every resource, operation and subscription removed")
+            app.logger.info("control plane: reset, every resource, operation, subscription and fault rule removed")
             return ARMResponse(status: 200, body: ["reset": true])
         }
         add(.delete, "/subscriptions/{subscriptionId}") { _, p throws(ARMError) in
