@@ -12,4 +12,6 @@ public enum EngineError: Error, Sendable, Equatable {
     case limitReached(code: String, message: String)
     /// A rule refused the request with its own status and code (CONTRACT.md §7 rules 1–11).
     case refused(status: Int, code: String, message: String)
+    /// Too many requests: 429 with `Retry-After` (CONTRACT.md §7, optional throttling).
+    case throttled(message: String, retryAfterSeconds: Int)
 }

@@ -34,6 +34,8 @@ public struct Limits: Sendable, Equatable {
     public var restoresInFlightPerDisk = 15
     /// Regions where instant access is offered; empty = all (§7 rule 11).
     public var instantAccessRegions: [String] = []
+    /// With `--enforce-throttling`: restore point PUTs per VM per hour (§7 "optional throttling"); nil = off.
+    public var restorePointPutsPerVmPerHour: Int?
 
     public init() {}
 }

@@ -332,3 +332,39 @@ struct DemoRefusalTests {
         }
     }
 }
+
+@Suite("Optional throttling")
+struct ThrottlingTests {
+    @Test func fourthPutWithinAnHourIs429() throws {
+        let e = try TestEmulator { $0.limits.restorePointPutsPerVmPerHour = 3 }
+        e.makeResourceGroup()
+        e.makeVM()
+        e.makeCollection()
+        let rp = e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/"
+        for i in 0..<3 {
+            #expect(e.call(.put, rp + "rp\(i)", body: ["properties": [:]]).status == 201)
+            try e.advance(seconds: 600)
+        }
+        let fourth = e.call(.put, rp + "rp3", body: ["properties": [:]])
+        #expect(fourth.status == 429)
+        #expect(fourth.errorCode == "TooManyRequests")
+        let wait = try #require(fourth.headers["Retry-After"].flatMap { Int($0) })
+        #expect((1700...1801).contains(wait))
+        try e.advance(seconds: Double(wait))
+        #expect(e.call(.put, rp + "rp3", body: ["properties": [:]]).status == 201)
+    }
+
+    @Test func offByDefault() throws {
+        let e = try TestEmulator()
+        e.makeResourceGroup()
+        e.makeVM()
+        e.makeCollection()
+        for i in 0..<5 {
+            #expect(
+                e.call(
+                    .put, e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/rp\(i)", body: ["properties": [:]]
+                ).status == 201)
+            try e.advance(seconds: 20)
+        }
+    }
+}

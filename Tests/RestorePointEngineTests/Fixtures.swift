@@ -52,6 +52,8 @@ extension EngineError {
             Refusal(status: 409, code: code, target: nil, message: message)
         case .refused(let status, let code, let message):
             Refusal(status: status, code: code, target: nil, message: message)
+        case .throttled(let message, _):
+            Refusal(status: 429, code: "TooManyRequests", target: nil, message: message)
         }
     }
 }

@@ -40,6 +40,7 @@ extension EmulatorConfig {
             "concurrentInstantAccess": .int(Int64(limits.concurrentInstantAccess)),
             "restorePointsPerVm": .int(Int64(limits.restorePointsPerVm)),
             "restoresInFlightPerDisk": .int(Int64(limits.restoresInFlightPerDisk)),
+            "restorePointPutsPerVmPerHour": limits.restorePointPutsPerVmPerHour.map { .int(Int64($0)) } ?? .null,
             "instantAccessMinutes": [
                 .int(limits.instantAccessMinutes.lowerBound), .int(limits.instantAccessMinutes.upperBound),
             ],

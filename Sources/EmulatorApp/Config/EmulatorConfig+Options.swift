@@ -135,6 +135,13 @@ extension EmulatorConfig {
             c, v throws(ConfigError) in c.timings.delete = try nonNegative(v, flag: "--delete-seconds")
         },
         ConfigOption(
+            flag: "--enforce-throttling", value: nil,
+            help: "Refuse a 4th restore point PUT per VM within an hour with 429 and Retry-After, as Azure documents."
+        ) {
+            c, v throws(ConfigError) in
+            c.limits.restorePointPutsPerVmPerHour = try bool(v, flag: "--enforce-throttling") ? 3 : nil
+        },
+        ConfigOption(
             flag: "--restore-point-create-seconds", value: "<seconds>",
             help: "Emulated time restore points stay Creating (timings.restorePointCreate, default 15)."
         ) {

@@ -34,14 +34,14 @@ extension RestorePointService {
         }
     }
 
-    private struct Member {
+    struct Member {
         let record: ResourceRecord
         let stored: StoredResource
         let facts: RestorePointFacts
     }
 
     /// Every live restore point of the VM, across its collections.
-    private func lineageMembers(_ tx: ReadTransaction, vmKey: String, excluding: String, now: Timestamp)
+    func lineageMembers(_ tx: ReadTransaction, vmKey: String, excluding: String, now: Timestamp)
         throws(ARMError)
         -> [Member]
     {

@@ -67,6 +67,15 @@ struct RestorePointService: Sendable {
             let included = try engine { () throws(EngineError) in
                 try RestorePointRules.check(request, limits: app.config.limits)
             }
+            if app.config.limits.restorePointPutsPerVmPerHour != nil {
+                let starts = try lineageMembers(tx, vmKey: vmKey, excluding: rpID.key, now: now)
+                    .map(\.facts.startedAt).filter { now.seconds(since: $0) < 3600 }
+                try engine { () throws(EngineError) in
+                    try Throttle.check(
+                        recent: starts.count, oldestAge: starts.min().map { now.seconds(since: $0) },
+                        limits: app.config.limits)
+                }
+            }
             guard let source else { throw .operationNotAllowed("The source VM no longer exists.") }
             var facts = try snapshot(
                 tx, source: source, included: included, collectionIA: collectionIA,

@@ -22,6 +22,9 @@ extension ARMError {
             self = ARMError(status: 409, code: code, message: message)
         case .refused(let status, let code, let message):
             self = ARMError(status: status, code: code, message: message)
+        case .throttled(let message, let seconds):
+            self = ARMError(
+                status: 429, code: "TooManyRequests", message: message, headers: ["Retry-After": String(seconds)])
         }
     }
 }
