@@ -21,7 +21,7 @@ let package = Package(
             name: "COpenSSL", path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]),
         .target(name: "EmuCore", swiftSettings: strict),
-        .target(name: "EmuHTTP", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "EmuHTTP", dependencies: ["COpenSSL", "EmuCore"], swiftSettings: strict),
         .target(name: "ARMKit", dependencies: ["EmuHTTP", "EmuCore"], swiftSettings: strict),
         .target(name: "RestorePointEngine", dependencies: ["EmuCore"], swiftSettings: strict),
         .target(

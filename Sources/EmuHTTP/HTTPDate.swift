@@ -1,3 +1,4 @@
+import EmuCore
 import Glibc
 
 /// The `Date` header value in IMF-fixdate form (RFC 9110 §5.6.7), formatted once per second.
@@ -23,7 +24,8 @@ struct HTTPDate: Sendable {
     static func format(_ epochSeconds: Int) -> [UInt8] {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondOfDay = epochSeconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(fromDays: Int64(days))
+        let (year, month, day) = (Int(y), Int(m), Int(d))
         let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday (index 4 from Sunday)
         let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -45,19 +47,6 @@ struct HTTPDate: Sendable {
         twoDigits(secondOfDay % 60, &out)
         out.append(contentsOf: " GMT".utf8)
         return out
-    }
-
-    /// Year, month (1–12) and day (1–31) of a day count since 1970-01-01 (H. Hinnant, "civil_from_days").
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func twoDigits(_ n: Int, _ out: inout [UInt8]) {
