@@ -74,7 +74,8 @@ extension HTTPConnection {
         switch action {
         case .close:
             logger.debug("\(parser.remoteAddress): timed out (\(lifecycle), \(parser.phase)), closing")
-            if lifecycle == .open && parser.phase == .idle {  // end a TLS session cleanly, best effort
+            // Between requests, end a TLS session cleanly (best effort); not inside a streamed body.
+            if lifecycle == .open && parser.phase == .idle && streaming == nil {
                 transport.shutdown(toSocket: &out)
                 _ = flush()
             }

@@ -24,6 +24,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// The largest read; TLS records are at most 16 KiB + overhead, so a read holds at least one.
     static let readSize = 32 * 1024
+    /// The size asked of a streamed body per piece.
+    static let streamPieceSize = 64 * 1024
     /// Past this much unsent output, parsing pauses until the socket takes it.
     static let outputHighWater = 1024 * 1024
     /// How long a half-closed connection waits for the peer to close.
@@ -52,6 +54,11 @@ final class HTTPConnection: @unchecked Sendable {
     /// Bytes for the socket; `out[outOffset...]` is unsent.
     var out: [UInt8] = []
     var outOffset = 0
+    /// The body being streamed, if any, and whether it is chunked (HTTP/1.1) or ends with the connection
+    /// (HTTP/1.0). No further request is parsed until it ends, so answers stay in request order.
+    var streaming: (body: any HTTPBodyStream, chunked: Bool)?
+    /// Scratch for one streamed piece (reused).
+    var piece: [UInt8] = []
 
     var lifecycle = Lifecycle.open
     var readSuspended = false
@@ -107,21 +114,27 @@ final class HTTPConnection: @unchecked Sendable {
     func beginDrain() {
         queue.async {
             self.draining = true
-            if self.lifecycle == .open && self.parser.phase == .idle && !self.writeArmed { self.closeNow() }
+            if self.lifecycle == .open && self.parser.phase == .idle && !self.writeArmed && self.streaming == nil {
+                self.closeNow()
+            }
         }
     }
 
     /// Closes whatever state the connection is in (the drain timeout passed).
     func forceClose() { queue.async { self.closeNow() } }
 
-    /// Parses what is buffered and answers every complete request, in order.
+    /// Continues a streamed body, then parses what is buffered and answers every complete request, in order.
     /// Returns true when it stopped early because unsent output passed the high-water mark.
     func processInput() -> Bool {
         var stoppedEarly = false
-        while lifecycle == .open {
+        while lifecycle == .open || (lifecycle == .closingAfterFlush && streaming != nil) {
             if out.count - outOffset + plainOut.count > Self.outputHighWater {
                 stoppedEarly = true
                 break
+            }
+            if let streaming {
+                guard produce(streaming) else { return false }  // the stream failed: closed
+                continue
             }
             let event: HTTPParser.Event?
             do {
@@ -142,12 +155,43 @@ final class HTTPConnection: @unchecked Sendable {
                 let keepAlive = !draining && HTTPResponseSerializer.keepAlive(request: request, response: response)
                 serializer.serialize(
                     response, method: request.method, version: request.version, keepAlive: keepAlive, into: &plainOut)
+                if let body = response.stream, HTTPResponseSerializer.streamsBody(response, method: request.method) {
+                    streaming = (body, request.version.minor >= 1)
+                }
                 if !keepAlive { lifecycle = .closingAfterFlush }
             }
         }
         encodeOutput()
-        if lifecycle == .closingAfterFlush { transport.shutdown(toSocket: &out) }
+        if lifecycle == .closingAfterFlush && streaming == nil { transport.shutdown(toSocket: &out) }
         return stoppedEarly
+    }
+
+    /// Asks the streamed body for its next piece and frames it; false when the stream threw and the connection
+    /// closed (RFC 9112 §7.1: without the last chunk the client knows the body is incomplete).
+    private func produce(_ stream: (body: any HTTPBodyStream, chunked: Bool)) -> Bool {
+        piece.removeAll(keepingCapacity: true)
+        let more: Bool
+        do {
+            more = try stream.body.next(into: &piece, limit: Self.streamPieceSize)
+        } catch {
+            logger.error("\(parser.remoteAddress): streamed response failed: \(error); closing")
+            streaming = nil
+            encodeOutput()  // best effort: what was produced goes out before the close
+            _ = flush()
+            closeNow()
+            return false
+        }
+        if stream.chunked {
+            HTTPResponseSerializer.appendChunk(piece, to: &plainOut)
+            if !more { plainOut.append(contentsOf: HTTPResponseSerializer.lastChunk) }
+        } else {
+            plainOut.append(contentsOf: piece)
+        }
+        if !more {
+            streaming = nil  // on HTTP/1.0 `keepAlive` already chose to close, which ends the body
+            if piece.capacity > 4 * Self.streamPieceSize { piece = [] }
+        }
+        return true
     }
 
     /// Queues a final response (parse error or timeout); the connection closes once it is written.
@@ -174,7 +218,7 @@ final class HTTPConnection: @unchecked Sendable {
     func pump() {
         var more = true
         while more {
-            more = lifecycle == .open ? processInput() : false
+            more = lifecycle == .open || streaming != nil ? processInput() : false
             guard flush() else { return }  // blocked: the write source calls back; or closed
         }
         switch lifecycle {

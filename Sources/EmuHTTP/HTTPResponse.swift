@@ -1,14 +1,19 @@
-/// A complete response. The server adds `Content-Length`, `Date`, `Connection` as framing requires;
-/// for HEAD it sends the headers a GET would have and no body (RFC 9110 §9.3.2).
+/// A response. The server adds `Content-Length` (or, for a streamed body, `Transfer-Encoding`), `Date`,
+/// `Connection` as framing requires; for HEAD it sends the headers a GET would have and no body (RFC 9110 §9.3.2).
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// When set, the body is this stream's output (`body` is ignored): written as it is produced.
+    public var stream: (any HTTPBodyStream)?
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], stream: (any HTTPBodyStream)? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
 
     /// The standard reason phrase for `status` (RFC 9110 §15), or "Unknown".

@@ -1,8 +1,9 @@
 /// Writes responses in HTTP/1.1 wire form (RFC 9112 §4, §6), adding the framing fields the server owns.
 ///
-/// Adds `Content-Length` (always, except 1xx/204/304 which have none, RFC 9110 §8.6), `Date` when the responder gave
-/// none (RFC 9110 §6.6.1), and `Connection: close` or, for a kept HTTP/1.0 connection, `Connection: keep-alive`.
-/// Any `Content-Length`, `Transfer-Encoding` or `Connection` the responder set is replaced.
+/// Adds `Content-Length` (always, except 1xx/204/304 which have none, RFC 9110 §8.6; a streamed body has
+/// `Transfer-Encoding: chunked` on HTTP/1.1 instead, and on HTTP/1.0 ends with the connection), `Date` when the
+/// responder gave none (RFC 9110 §6.6.1), and `Connection: close` or, for a kept HTTP/1.0 connection,
+/// `Connection: keep-alive`. Any `Content-Length`, `Transfer-Encoding` or `Connection` the responder set is replaced.
 public struct HTTPResponseSerializer: Sendable {
     private var date = HTTPDate()
 
@@ -12,18 +13,29 @@ public struct HTTPResponseSerializer: Sendable {
     public static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     /// Whether the connection stays open after this exchange (RFC 9112 §9.3): HTTP/1.1 unless either side says
-    /// `close`; HTTP/1.0 only with `Connection: keep-alive`.
+    /// `close`; HTTP/1.0 only with `Connection: keep-alive`, and never after a streamed body, which HTTP/1.0 can
+    /// only end by closing (it has no chunked coding, RFC 9112 §6.3).
     public static func keepAlive(request: HTTPRequest, response: HTTPResponse) -> Bool {
         let asked = request.headers.values("Connection").flatMap(HTTPSyntax.listElements)
         if asked.contains("close") { return false }
+        if request.version.minor == 0 && streamsBody(response, method: request.method) { return false }
         if let answered = response.headers["Connection"], HTTPSyntax.listElements(answered).contains("close") {
             return false
         }
         return request.version.minor >= 1 || asked.contains("keep-alive")
     }
 
-    /// Appends `response` to `out`. For HEAD the headers are those of a GET and no body is written
-    /// (RFC 9110 §9.3.2): `Content-Length` is the body the responder returned, or its own value if it returned none.
+    /// Whether the connection writes `response.stream` after the head: not for HEAD nor a status without a body.
+    public static func streamsBody(_ response: HTTPResponse, method: HTTPMethod) -> Bool {
+        response.stream != nil && method != .head && !isBodyless(response.status)
+    }
+
+    /// RFC 9110 §8.6: no Content-Length in 1xx and 204; 304 may omit it.
+    static func isBodyless(_ status: Int) -> Bool { status < 200 || status == 204 || status == 304 }
+
+    /// Appends `response`'s head and, unless it streams, its body to `out`. For HEAD the headers are those of a
+    /// GET and no body is written (RFC 9110 §9.3.2): `Content-Length` is the body the responder returned, or its
+    /// own value if it returned none. A streamed body follows as `chunk`s and a `lastChunk` on HTTP/1.1.
     public mutating func serialize(
         _ response: HTTPResponse, method: HTTPMethod = .get, version: HTTPVersion = .http1_1, keepAlive: Bool,
         into out: inout [UInt8]
@@ -54,10 +66,11 @@ public struct HTTPResponseSerializer: Sendable {
             out.append(contentsOf: date.current())
             Self.crlf(&out)
         }
-        // RFC 9110 §8.6: no Content-Length in 1xx and 204; 304 may omit it.
-        let bodyless = status < 200 || status == 204 || status == 304
+        let bodyless = Self.isBodyless(status)
         let isHead = method == .head
-        if !bodyless {
+        if response.stream != nil && !bodyless {
+            if version.minor >= 1 { out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8) }
+        } else if !bodyless {
             out.append(contentsOf: "Content-Length: ".utf8)
             if isHead && response.body.isEmpty, let declaredLength,
                 declaredLength.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
@@ -74,8 +87,21 @@ public struct HTTPResponseSerializer: Sendable {
             out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         Self.crlf(&out)
-        if !bodyless && !isHead { out.append(contentsOf: response.body) }
+        if !bodyless && !isHead && response.stream == nil { out.append(contentsOf: response.body) }
     }
+
+    /// One chunk of a chunked body (RFC 9112 §7.1): size in hex, CRLF, the bytes, CRLF. An empty piece writes
+    /// nothing: a zero-size chunk would end the body.
+    static func appendChunk(_ piece: [UInt8], to out: inout [UInt8]) {
+        guard !piece.isEmpty else { return }
+        out.append(contentsOf: String(piece.count, radix: 16).utf8)
+        crlf(&out)
+        out.append(contentsOf: piece)
+        crlf(&out)
+    }
+
+    /// The last chunk with no trailer section (RFC 9112 §7.1).
+    static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
     /// `name: value CRLF`; CR and LF inside either become SP so a responder cannot split the response.
     private static func appendField(_ name: String, _ value: String, to out: inout [UInt8]) {

@@ -108,6 +108,10 @@ final class TestClient {
         }
         var response = Response(status: status, headers: headers, body: [])
         if bodyless || status < 200 || status == 204 || status == 304 { return response }
+        if response.header("Transfer-Encoding") == "chunked" {
+            response.body = try readChunkedBody()
+            return response
+        }
         let length = Int(response.header("Content-Length") ?? "0") ?? 0
         while pending.count < length {
             guard try fill() else { throw Failure(description: "closed inside a body") }
@@ -115,6 +119,34 @@ final class TestClient {
         response.body = Array(pending[0..<length])
         pending.removeFirst(length)
         return response
+    }
+
+    /// Decodes a chunked body (RFC 9112 §7.1) up to its last chunk; throws if the connection ends first.
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            var lineEnd = Self.find(Array("\r\n".utf8), in: pending)
+            while lineEnd == nil {
+                guard try fill() else { throw Failure(description: "closed inside a chunked body") }
+                lineEnd = Self.find(Array("\r\n".utf8), in: pending)
+            }
+            guard let size = Int(String(decoding: pending[0..<lineEnd!], as: UTF8.self), radix: 16) else {
+                throw Failure(description: "bad chunk size line")
+            }
+            pending.removeFirst(lineEnd! + 2)
+            while pending.count < size + 2 {
+                guard try fill() else { throw Failure(description: "closed inside a chunk") }
+            }
+            guard pending[size] == 0x0D, pending[size + 1] == 0x0A else {
+                throw Failure(description: "no CRLF after chunk")
+            }
+            if size == 0 {
+                pending.removeFirst(2)  // no trailer section: the last chunk's CRLF ends the body
+                return body
+            }
+            body += pending[0..<size]
+            pending.removeFirst(size + 2)
+        }
     }
 
     /// Reads until the server closes; returns what arrived. Throws if it stays open past the read timeout.

@@ -9,16 +9,24 @@ public struct ARMResponse: Sendable {
     public var headers: HTTPHeaders
     /// Bytes sent as they are instead of a JSON body (a PEM file, a disk image range); `headers` name their type.
     public var rawBody: [UInt8]?
+    /// A body written as it is produced instead of `body` or `rawBody` (an answer too large to hold in memory);
+    /// `headers` name its type.
+    public var stream: (any HTTPBodyStream)?
 
-    public init(status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders(), rawBody: [UInt8]? = nil) {
+    public init(
+        status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders(), rawBody: [UInt8]? = nil,
+        stream: (any HTTPBodyStream)? = nil
+    ) {
         self.status = status
         self.body = body
         self.headers = headers
         self.rawBody = rawBody
+        self.stream = stream
     }
 
     /// The HTTP response: a JSON body is serialized and typed `application/json; charset=utf-8`.
     public var httpResponse: HTTPResponse {
+        if let stream { return HTTPResponse(status: status, headers: headers, stream: stream) }
         if let rawBody { return HTTPResponse(status: status, headers: headers, body: rawBody) }
         var r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
         if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }

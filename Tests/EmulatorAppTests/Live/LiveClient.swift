@@ -124,7 +124,9 @@ final class LiveClient {
         }
         var response = Response(status: status, headers: headers, body: [])
         if bodyless || status < 200 || status == 204 || status == 304 { return response }
-        if let length = response.header("Content-Length").flatMap({ Int($0) }) {
+        if response.header("Transfer-Encoding") == "chunked" {
+            response.body = try readChunks()
+        } else if let length = response.header("Content-Length").flatMap({ Int($0) }) {
             while pending.count < length {
                 guard try fill() else { throw Failure(description: "closed inside a body of \(length) bytes") }
             }
@@ -134,6 +136,26 @@ final class LiveClient {
             response.body = try readToEnd()
         }
         return response
+    }
+
+    /// A chunked body's bytes up to its last chunk (RFC 9112 §7.1; the server sends no trailers).
+    private func readChunks() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            while Self.find(Array("\r\n".utf8), in: pending) == nil {
+                guard try fill() else { throw Failure(description: "closed inside a chunked body") }
+            }
+            let lineEnd = Self.find(Array("\r\n".utf8), in: pending)!
+            guard let size = Int(Self.text(Array(pending[0..<lineEnd])), radix: 16) else {
+                throw Failure(description: "bad chunk size line '\(Self.text(Array(pending[0..<lineEnd])))'")
+            }
+            while pending.count < lineEnd + 2 + size + 2 {
+                guard try fill() else { throw Failure(description: "closed inside a chunk") }
+            }
+            body += pending[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            pending.removeFirst(lineEnd + 2 + size + 2)
+            if size == 0 { return body }
+        }
     }
 
     /// Reads until the server closes; returns what arrived.

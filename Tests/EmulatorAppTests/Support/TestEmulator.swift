@@ -52,7 +52,15 @@ final class TestEmulator: @unchecked Sendable {
         let bytes = rawBody ?? body?.serialized() ?? []
         let request = HTTPRequest(method: method, target: target, headers: h, body: bytes, isSecure: secure)
         let r = emulator.respond(to: request)
-        return Reply(status: r.status, headers: r.headers, body: r.body)
+        guard let stream = r.stream else { return Reply(status: r.status, headers: r.headers, body: r.body) }
+        // A streamed body, read to its end as the connection would write it.
+        var body: [UInt8] = []
+        do {
+            while try stream.next(into: &body, limit: 64 * 1024) {}
+        } catch {
+            Issue.record("streamed body failed: \(error)")
+        }
+        return Reply(status: r.status, headers: r.headers, body: body)
     }
 
     /// Moves emulated time forward without sleeping.
