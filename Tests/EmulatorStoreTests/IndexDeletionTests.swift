@@ -48,7 +48,7 @@ struct IndexDeletionTests {
                     }
                 }
             }
-            let changes = try tx.scheduledChanges(after: .init(ticks: 0), through: .init(ticks: 1_000), limit: .max)
+            let changes = try tx.windowChanges(after: 0, through: 1_000)
             return (index, Set(changes.map(\.resourceKey)))
         }
     }

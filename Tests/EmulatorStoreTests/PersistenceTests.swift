@@ -145,7 +145,7 @@ struct PersistenceTests {
         #expect(try connection.userVersion() == 1)
     }
 
-    @Test("a version 1 file with data migrates to version 2 and keeps everything", arguments: [true, false])
+    @Test("a version 1 file with data migrates to the current version and keeps everything", arguments: [true, false])
     func migratesVersion1WithData(restorePoints: Bool) throws {
         let directory = try TemporaryDirectory()
         try writeVersion1(at: databasePath(directory), restorePoints: restorePoints)
@@ -154,7 +154,7 @@ struct PersistenceTests {
         let rpc = Fixture.resource()
         let rp = Fixture.resource(
             name: "rp1", type: Fixture.restorePointType, parentKey: rpc.key, body: Fixture.unicodeBody)
-        #expect(try store.read { tx in try tx.connection.userVersion() } == 2)
+        #expect(try store.read { tx in try tx.connection.userVersion() } == EmulatorStore.schemaVersion)
         try store.read { (tx) throws(StoreError) in
             #expect(try tx.resource(key: rpc.key) == rpc)
             #expect(try tx.resource(key: rp.key) == (restorePoints ? rp : nil))
@@ -180,6 +180,34 @@ struct PersistenceTests {
             #expect(try tx.countRestorePoints(vmKey: Fixture.vmKey()) == 0)
             #expect(try tx.scheduledChanges(resourceKey: rp.key) == [])
         }
+    }
+
+    @Test("a version 2 schedule moves to version 3's time-keyed table whole, and deletes still find it")
+    func migratesVersion2Schedule() throws {
+        let directory = try TemporaryDirectory()
+        let path = databasePath(directory)
+        let first = Fixture.restorePointKey("rp1")
+        let second = Fixture.restorePointKey("rp2")
+        do {
+            let connection = try SQLiteConnection(path: path, flags: .writer)
+            defer { connection.close() }
+            try Schema.migrate(connection, upTo: 2)
+            // Version 2's own columns, in its order (resource_key, at, seq, body), as a build of it wrote them.
+            try connection.execute(
+                """
+                INSERT INTO state_changes (resource_key, at, seq, body) VALUES
+                    ('\(second)', 20, 0, '{"to":"s20"}'), ('\(first)', 20, 1, '{"to":"f20.1"}'),
+                    ('\(first)', 10, 0, '{"to":"f10"}'), ('\(first)', 20, 0, '{"to":"f20.0"}')
+                """)
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        let window = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(window.map { $0.body["to"]?.stringValue } == ["f10", "f20.0", "f20.1", "s20"])
+        #expect(window.map(\.resourceKey) == [first, first, first, second])
+        #expect(try store.read { tx in try tx.scheduledChanges(resourceKey: first) }.map(\.seq) == [0, 0, 1])
+        #expect(try store.write { tx in try tx.deleteTree(key: first) } == 0)  // no resource rows, only its schedule
+        #expect(try store.read { tx in try tx.windowChanges(after: 0, through: 100) }.map(\.resourceKey) == [second])
     }
 
     @Test("a file with a newer schema is refused and left untouched")

@@ -102,11 +102,12 @@ struct SQLiteTests {
                 "USING COVERING INDEX restore_points_creating_ia (subscription=? AND location=? AND creation_end>?)"
             ),
             (RestorePointIndexRecord.deleteRange, "USING PRIMARY KEY (key>? AND key<?)"),
-            (ScheduledChange.selectWindow, "USING INDEX state_changes_by_time (at>? AND at<?)"),
-            (ScheduledChange.selectByResource, "USING INDEX sqlite_autoindex_state_changes_1 (resource_key=?)"),
+            (ScheduledChange.selectWindow, "USING PRIMARY KEY (at>? AND at<?)"),
+            (ScheduledChange.selectWindowPast, "USING PRIMARY KEY ((at,resource_key,seq)>(?,?,?) AND at<?)"),
+            (ScheduledChange.selectByResource, "USING INDEX state_changes_by_resource (resource_key=?)"),
             (
                 ScheduledChange.deleteRange,
-                "USING INDEX sqlite_autoindex_state_changes_1 (resource_key>? AND resource_key<?)"
+                "USING COVERING INDEX state_changes_by_resource (resource_key>? AND resource_key<?)"
             ),
         ])
     func queryPlans(sql: String, expected: String) throws {

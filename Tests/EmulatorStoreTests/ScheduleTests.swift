@@ -31,11 +31,7 @@ struct ScheduleTests {
         try withStore(kind) { store in
             try store.write { tx in try tx.insert(Self.changes) }
             func window(_ after: Int64, _ through: Int64, limit: Int = .max) throws -> [String] {
-                try store.read { tx in
-                    names(
-                        try tx.scheduledChanges(
-                            after: .init(ticks: after), through: .init(ticks: through), limit: limit))
-                }
+                try store.read { tx in names(try tx.windowChanges(after: after, through: through, limit: limit)) }
             }
             #expect(try window(0, 100) == ["f10", "n10", "f20.0", "f20.1", "s20.0", "s20.1", "f30"])
             #expect(try window(10, 20) == ["f20.0", "f20.1", "s20.0", "s20.1"])
@@ -48,6 +44,31 @@ struct ScheduleTests {
             #expect(try window(0, 100, limit: 3) == ["f10", "n10", "f20.0"])
             #expect(try window(0, 100, limit: 0) == [])
             #expect(try window(Int64.min, Int64.max).count == Self.changes.count)
+        }
+    }
+
+    @Test(
+        "a window read in pages continues where the last page stopped, one instant split or not",
+        arguments: StoreKind.allCases)
+    func windowPages(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            try store.write { tx in try tx.insert(Self.changes) }
+            for page in 1...8 {
+                var texts: [String] = []
+                var position: ScheduledChange.Position?
+                var reads = 0
+                repeat {
+                    position = try store.read { (tx) throws(StoreError) in
+                        try tx.visitScheduledChanges(
+                            after: .init(ticks: 0), through: .init(ticks: 25), past: position, limit: page
+                        ) { texts.append(String(decoding: $0, as: UTF8.self)) }
+                    }
+                    reads += 1
+                } while position != nil
+                let bodies = try texts.map { try JSONParser.parse($0)["to"]?.stringValue ?? "?" }
+                #expect(bodies == ["f10", "n10", "f20.0", "f20.1", "s20.0", "s20.1"], "page \(page)")
+                #expect(reads == (6 + page - 1) / page + 1, "page \(page)")  // the last read finds nothing more
+            }
         }
     }
 
@@ -95,9 +116,7 @@ struct ScheduleTests {
                 return
             }
             #expect(sqlite.isConstraintViolation)
-            let all = try store.read { tx in
-                try tx.scheduledChanges(after: .init(ticks: 0), through: .init(ticks: 99), limit: 9)
-            }
+            let all = try store.read { tx in try tx.windowChanges(after: 0, through: 99) }
             #expect(names(all) == ["kept"])
         }
     }
@@ -108,9 +127,7 @@ struct ScheduleTests {
             try store.write { tx in try tx.insert(Self.changes) }
             #expect(try store.write { tx in try tx.deleteScheduledChanges(resourceKey: Self.first) } == 4)
             #expect(try store.write { tx in try tx.deleteScheduledChanges(resourceKey: Self.first) } == 0)
-            let left = try store.read { tx in
-                try tx.scheduledChanges(after: .init(ticks: 0), through: .init(ticks: 100), limit: .max)
-            }
+            let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
             #expect(names(left) == ["n10", "s20.0", "s20.1"])
         }
     }

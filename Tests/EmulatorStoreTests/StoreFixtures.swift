@@ -117,3 +117,27 @@ enum Fixture {
         "z": nil, "a": [1, "二", ["k": "ü"]],
     ]
 }
+
+extension ReadTransaction {
+    /// The changes with `after` < at ≤ `through` in window order, at most `limit`, read one change per
+    /// `visitScheduledChanges` call so that each comes back with its position (and every read after the first
+    /// continues from a position). A body that is not JSON reads as null.
+    func windowChanges(after: Int64, through: Int64, limit: Int = .max) throws(StoreError) -> [ScheduledChange] {
+        var changes: [ScheduledChange] = []
+        var position: ScheduledChange.Position?
+        while changes.count < limit {
+            var text: [UInt8] = []
+            guard
+                let next = try visitScheduledChanges(
+                    after: Timestamp(ticks: after), through: Timestamp(ticks: through), past: position, limit: 1,
+                    { text.append(contentsOf: $0) })
+            else { break }
+            changes.append(
+                ScheduledChange(
+                    resourceKey: next.resourceKey, at: next.at, seq: next.seq,
+                    body: (try? JSONParser.parse(text)) ?? .null))
+            position = next
+        }
+        return changes
+    }
+}

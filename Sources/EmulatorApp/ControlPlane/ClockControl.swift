@@ -5,14 +5,11 @@ import EmulatorStore
 import RestorePointEngine
 
 /// `GET/POST /_emulator/clock` (CONTRACT.md §8.1): read and move emulated time; a move answers with the state
-/// changes it caused, in time order, with their causes.
+/// changes it caused, in time order, with their causes, every one of them, streamed (`ClockChangeStream`).
 struct ClockControl: Sendable {
     let app: AppContext
 
-    /// At most this many changes are listed in one answer (`truncated` says more happened).
-    static let maxChanges = 100_000
-
-    func read() -> ARMResponse { ARMResponse(status: 200, body: state(changes: nil, truncated: false)) }
+    func read() -> ARMResponse { ARMResponse(status: 200, body: .object(state())) }
 
     func move(_ body: ARMBody) throws(ARMError) -> ARMResponse {
         let before = app.clock.now()
@@ -31,31 +28,22 @@ struct ClockControl: Sendable {
             }
         }
         let after = app.clock.now()
-        let changes = try app.db.write { tx throws(ARMError) -> [ScheduledChange] in
-            try app.store(tx.save(clock: updated))
-            return try app.store(tx.scheduledChanges(after: before, through: after, limit: Self.maxChanges + 1))
-        }
+        try app.db.write { tx throws(ARMError) in try app.store(tx.save(clock: updated)) }
         app.logger.info(
-            "clock: \(before.iso8601) → \(after.iso8601) (scale \(updated.scale), frozen \(updated.frozen)), \(changes.count) changes"
-        )
+            "clock: \(before.iso8601) → \(after.iso8601) (scale \(updated.scale), frozen \(updated.frozen))")
+        let stream = ClockChangeStream(app: app, state: state(), after: before, through: after)
         return ARMResponse(
-            status: 200,
-            body: state(
-                changes: changes.prefix(Self.maxChanges).map { (c: ScheduledChange) in c.body },
-                truncated: changes.count > Self.maxChanges))
+            status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), stream: stream)
     }
 
-    private func state(changes: [JSON]?, truncated: Bool) -> JSON {
+    /// `now`, `scale`, `frozen`.
+    private func state() -> JSONObject {
         let c = app.clock.value
         var o = JSONObject()
         o["now"] = .string(app.clock.now().iso8601)
         o["scale"] = .double(c.scale)
         o["frozen"] = .bool(c.frozen)
-        if let changes {
-            o["changes"] = .array(changes)
-            if truncated { o["truncated"] = true }
-        }
-        return .object(o)
+        return o
     }
 
     /// One of `advance` (ISO 8601 duration), `advanceSeconds`, `now`, `scale`, `frozen`.

@@ -1,15 +1,19 @@
 import EmuCore
 
 extension ScheduledChange {
-    static let columns = "resource_key, at, seq, body"
+    static let columns = "at, resource_key, seq, body"
 
-    // Served by state_changes_by_time (at, resource_key, seq): the window is one index range in the order asked
-    // for, with no sort step, and each row is a rowid lookup near the previous one.
+    // Served by the primary key (at, resource_key, seq): one range in the order asked for, bodies in the rows.
     static let selectWindow = """
         SELECT \(columns) FROM state_changes
         WHERE at > ?1 AND at <= ?2 ORDER BY at, resource_key, seq LIMIT ?3
         """
-    // Served by the primary key's index: one range, already in (at, seq) order.
+    // The same range continued past a change: a row-value comparison is a range on the primary key too.
+    static let selectWindowPast = """
+        SELECT \(columns) FROM state_changes
+        WHERE (at, resource_key, seq) > (?1, ?2, ?3) AND at <= ?4 ORDER BY at, resource_key, seq LIMIT ?5
+        """
+    // Served by state_changes_by_resource, whose entries carry (at, seq) after the key: already in order.
     static let selectByResource = "SELECT \(columns) FROM state_changes WHERE resource_key = ?1 ORDER BY at, seq"
 
     static let insert = "INSERT INTO state_changes (\(columns)) VALUES (?1, ?2, ?3, ?4)"
@@ -20,12 +24,19 @@ extension ScheduledChange {
     /// Decodes the current row of a statement selecting `columns`.
     init(row s: SQLiteStatement) throws(StoreError) {
         self.init(
-            resourceKey: s.text(at: 0), at: Timestamp(ticks: s.int64(at: 1)), seq: s.int(at: 2),
+            resourceKey: s.text(at: 1), at: Timestamp(ticks: s.int64(at: 0)), seq: s.int(at: 2),
             body: try s.json(at: 3) ?? .null)
     }
 
     /// The change's values in `columns` order.
     var sqlValues: [SQLiteValue] {
-        [.text(resourceKey), .integer(at.ticks), .integer(seq), .utf8(body.serialized())]
+        [.integer(at.ticks), .text(resourceKey), .integer(seq), .utf8(body.serialized())]
+    }
+}
+
+extension ScheduledChange.Position {
+    /// The position of the current row of a statement selecting `ScheduledChange.columns`.
+    init(row s: SQLiteStatement) {
+        self.init(at: Timestamp(ticks: s.int64(at: 0)), resourceKey: s.text(at: 1), seq: s.int(at: 2))
     }
 }

@@ -21,4 +21,18 @@ public struct ScheduledChange: Sendable, Equatable {
         self.seq = seq
         self.body = body
     }
+
+    /// A change's place in time order (`at`, then `resourceKey`, then `seq`): where a window read stopped, so the
+    /// next read continues after it without splitting an instant.
+    public struct Position: Sendable, Equatable {
+        public var at: Timestamp
+        public var resourceKey: String
+        public var seq: Int
+
+        public init(at: Timestamp, resourceKey: String, seq: Int) {
+            self.at = at
+            self.resourceKey = resourceKey
+            self.seq = seq
+        }
+    }
 }

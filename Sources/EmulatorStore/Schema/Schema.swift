@@ -6,6 +6,7 @@ enum Schema {
     static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
+        Migration(version: 3, sql: version3),
     ]
 
     /// The version this build writes.
@@ -135,5 +136,26 @@ enum Schema {
             SELECT 'rebuild.restorePointIndex', 'schema 2'
             WHERE EXISTS (
                 SELECT 1 FROM resources WHERE type = 'microsoft.compute/restorepointcollections/restorepoints');
+        """
+
+    /// Version 3: `state_changes` keyed by time. The table is its primary key's b-tree (WITHOUT ROWID), ordered
+    /// (at, resource_key, seq) with the body in the row, so a clock move's window is one sequential range read
+    /// with no lookup per change: version 2 found each change through a time index into a rowid table in
+    /// creation order, one random page per change (docs/performance.md, "Restore points at scale"). A restore
+    /// point's changes are near "now" when written, so inserts land in the tree's few hot pages. The second
+    /// index serves what goes by restore point: its timeline and the deletes of a subtree.
+    static let version3 = """
+        CREATE TABLE state_changes_v3 (
+            at INTEGER NOT NULL,
+            resource_key TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (at, resource_key, seq)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO state_changes_v3 (at, resource_key, seq, body)
+            SELECT at, resource_key, seq, body FROM state_changes;
+        DROP TABLE state_changes;
+        ALTER TABLE state_changes_v3 RENAME TO state_changes;
+        CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
         """
 }

@@ -90,15 +90,46 @@ public class ReadTransaction {
 
     // MARK: Scheduled state changes (CONTRACT.md §5, §8.1)
 
-    /// The changes with `after` < `at` ≤ `through`, ordered by `at`, then `resourceKey`, then `seq`; at most
-    /// `limit`. A caller that gets `limit` changes and wants the rest continues from the last one's `at` after
-    /// dropping that instant (or asks again with a larger limit): `after` cannot split an instant.
-    public func scheduledChanges(after: Timestamp, through: Timestamp, limit: Int) throws(StoreError)
-        -> [ScheduledChange]
-    {
-        guard limit > 0, after < through else { return [] }
-        let values: [SQLiteValue] = [.integer(after.ticks), .integer(through.ticks), .integer(limit)]
-        return try query(ScheduledChange.selectWindow, values, row: ScheduledChange.init(row:))
+    /// Visits the changes with `after` < `at` ≤ `through` that come after `position` (from the start of the window
+    /// when nil), ordered by `at`, then `resourceKey`, then `seq`; at most `limit`. `visit` gets each change's
+    /// stored JSON text as it is, for a caller that writes it out without parsing it. Returns where the read
+    /// stopped (nil when it visited nothing): pass it back to continue.
+    public func visitScheduledChanges(
+        after: Timestamp, through: Timestamp, past position: ScheduledChange.Position? = nil, limit: Int,
+        _ visit: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(StoreError) -> ScheduledChange.Position? {
+        guard limit > 0, after < through else { return nil }
+        let statement: SQLiteStatement
+        if let position {
+            statement = try prepared(
+                ScheduledChange.selectWindowPast,
+                [
+                    .integer(position.at.ticks), .text(position.resourceKey), .integer(position.seq),
+                    .integer(through.ticks), .integer(limit),
+                ])
+        } else {
+            statement = try prepared(
+                ScheduledChange.selectWindow, [.integer(after.ticks), .integer(through.ticks), .integer(limit)])
+        }
+        defer { statement.reset() }
+        // The last row's position, kept as plain values (its key in a reused buffer): a String per row would
+        // cost more than the row.
+        var visited = false
+        var at: Int64 = 0
+        var seq = 0
+        var key: [UInt8] = []
+        while try step(statement) {
+            visited = true
+            at = statement.int64(at: 0)
+            seq = statement.int(at: 2)
+            statement.withUTF8(at: 1) {
+                key.removeAll(keepingCapacity: true); key.append(contentsOf: $0)
+            }
+            statement.withUTF8(at: 3, visit)
+        }
+        guard visited else { return nil }
+        return ScheduledChange.Position(
+            at: Timestamp(ticks: at), resourceKey: String(decoding: key, as: UTF8.self), seq: seq)
     }
 
     /// Every change scheduled for the restore point at `resourceKey`, ordered by `at`, then `seq`.
