@@ -12,17 +12,11 @@ struct LineageTests {
 
     /// The PV2 data disk's snapshot size in restore point `name`, from the introspection view.
     private func dataSize(_ e: TestEmulator, _ name: String) -> Int64? {
-        let rp = e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/\(name)"
-        let view = e.call(.get, "/_emulator/resources" + rp, api: nil)
-        return view.json["restorePoint"]?["diskRestorePoints"]?.arrayValue?
-            .first { $0["sourceResourceId"]?.stringValue?.hasSuffix("/vm1_DataDisk_0") == true }?["sizeBytes"]?.intValue
+        dataSize(e, at: e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/\(name)")
     }
 
     private func take(_ e: TestEmulator, _ name: String) throws {
-        let r = e.call(
-            .put, e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/\(name)", body: ["properties": [:]])
-        #expect(r.status == 201)
-        try e.advance(seconds: 15)
+        try take(e, at: e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/\(name)")
     }
 
     @Test func sizesFollowChurnWritesAndDeletes() throws {
@@ -60,5 +54,57 @@ struct LineageTests {
         try e.advance(seconds: 2)
         try take(e, "rp5")
         #expect(dataSize(e, "rp5") == 32 * Self.gib)
+    }
+
+    /// The PV2 data disk's snapshot size in the restore point at `rp` (an ARM id).
+    private func dataSize(_ e: TestEmulator, at rp: String) -> Int64? {
+        e.call(.get, "/_emulator/resources" + rp, api: nil).json["restorePoint"]?["diskRestorePoints"]?.arrayValue?
+            .first { $0["sourceResourceId"]?.stringValue?.hasSuffix("/vm1_DataDisk_0") == true }?["sizeBytes"]?.intValue
+    }
+
+    private func take(_ e: TestEmulator, at rp: String) throws {
+        #expect(e.call(.put, rp, body: ["properties": [:]]).status == 201)
+        try e.advance(seconds: 15)
+    }
+
+    @Test func deletingACollectionFoldsItsSnapshotsIntoTheLineageThatStays() throws {
+        let e = try TestEmulator { $0.clockFrozen = true }
+        e.makeResourceGroup()
+        e.makeVM(dataDisks: [(0, "PremiumV2_LRS", 32)])
+        e.makeCollection("rpc1")
+        e.makeCollection("rpc2")
+        let rpc1 = e.cp("rg1") + "/restorePointCollections/rpc1"
+        let kept = e.cp("rg1") + "/restorePointCollections/rpc2/restorePoints/b1"
+        try take(e, at: rpc1 + "/restorePoints/a1")
+        try e.advance(seconds: 10 * 3600 - 15)
+        try take(e, at: rpc1 + "/restorePoints/a2")
+        #expect(dataSize(e, at: rpc1 + "/restorePoints/a2") == Self.churn(hours: 10))
+        try e.advance(seconds: 3600 - 15)
+        try take(e, at: kept)
+        #expect(dataSize(e, at: kept) == Self.churn(hours: 1))
+        // a1 (full) folds into a2, then a2 into b1: b1 alone now holds the whole disk.
+        #expect(e.call(.delete, rpc1).status == 202)
+        #expect(dataSize(e, at: kept) == 32 * Self.gib)
+    }
+
+    @Test func deletingAResourceGroupFoldsSnapshotsOfAVMOutsideIt() throws {
+        let e = try TestEmulator { $0.clockFrozen = true }
+        e.makeResourceGroup("rg1")
+        e.makeResourceGroup("rg2")
+        e.makeVM(dataDisks: [(0, "PremiumV2_LRS", 32)])
+        e.makeCollection("elsewhere", in: "rg2", source: e.vmID())
+        e.makeCollection("rpc1")
+        let kept = e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/b1"
+        try take(e, at: e.cp("rg2") + "/restorePointCollections/elsewhere/restorePoints/a1")
+        try e.advance(seconds: 3600 - 15)
+        try take(e, at: kept)
+        #expect(dataSize(e, at: kept) == Self.churn(hours: 1))
+        #expect(e.call(.delete, e.rg("rg2")).status == 202)
+        #expect(dataSize(e, at: kept) == 32 * Self.gib)
+        // With rg2's snapshot folded, the lineage's newest is b1: deleting it carries its bytes to the disk.
+        #expect(e.call(.delete, kept).status == 202)
+        try e.advance(seconds: 2)
+        try take(e, at: e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/b2")
+        #expect(dataSize(e, at: e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/b2") == 32 * Self.gib)
     }
 }

@@ -63,7 +63,9 @@ extension CollectionService {
         return try app.db.write { tx throws(ARMError) in
             _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, rpcID, now: now) else { return ARMResponse(status: 204) }
-            // Its restore points and disk restore points go with it, with their schedules (CONTRACT.md §2).
+            // Its restore points and disk restore points go with it, with their schedules (CONTRACT.md §2), their
+            // snapshots folded into what stays (§6).
+            try RestorePointService(app: app).foldLineages(tx, deletingTree: rpcID.key, now: now)
             _ = try app.store(tx.deleteTree(key: rpcID.key))
             let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(

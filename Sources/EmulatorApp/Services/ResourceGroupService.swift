@@ -87,6 +87,8 @@ struct ResourceGroupService: Sendable {
         let id = ResourceID(subscription: subscription, resourceGroup: name)
         return try app.db.write { tx throws(ARMError) in
             guard let (record, existing) = try app.live(tx, id, now: now) else { throw .resourceGroupNotFound(name) }
+            // Everything in it goes; restore points elsewhere keep their lineages complete (CONTRACT.md §6).
+            try RestorePointService(app: app).foldLineages(tx, deletingTree: id.key, now: now)
             _ = try app.store(tx.deleteTree(key: id.key))
             let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             let headers = try app.startOperation(

@@ -13,35 +13,81 @@ extension RestorePointService {
         throws(ARMError)
     {
         guard !deleted.disks.isEmpty, !vmKey.hasPrefix("copy:") else { return }
-        let others = try lineageMembers(tx, vmKey: vmKey, excluding: deletedKey, now: now)
+        var members = try lineageMembers(tx, vmKey: vmKey, excluding: deletedKey, now: now)
+        var changed: Set<Int> = []
+        try fold(tx, deleted, into: &members, changed: &changed, now: now)
+        for i in changed { try save(tx, members[i], now: now) }
+    }
+
+    /// Folds every restore point a collection or resource group delete takes with it (CONTRACT.md §6), as if
+    /// they were deleted one by one, oldest first: each one's bytes move to the next snapshot of its lineage
+    /// that stays, or to its disk. Runs in the deleting transaction, before the subtree under `key` goes.
+    func foldLineages(_ tx: WriteTransaction, deletingTree key: String, now: Timestamp) throws(ARMError) {
+        var doomed: [String: [Member]] = [:]  // by VM key
+        for r in try app.store(tx.descendants(ofKey: key)) where r.type == ResourceType.key(Self.type) {
+            guard let s = r.stored, s.provisioning.exists(at: now), s.provisioning.deleteAt == nil,
+                let f = RestorePointFacts(json: s.internalFacts["facts"] ?? .null), f.hasSucceeded(at: now),
+                let vmKey = s.internalFacts["vmKey"]?.stringValue, !vmKey.hasPrefix("copy:")
+            else { continue }
+            doomed[vmKey, default: []].append(Member(record: r, stored: s, facts: f))
+        }
+        // One VM's lineages at a time, read once: the members' facts change in memory as each fold lands.
+        for (vmKey, going) in doomed {
+            var members = try lineageMembers(tx, vmKey: vmKey, excluding: nil, now: now)
+            var changed: Set<String> = []
+            for deleted in going.sorted(by: { $0.facts.timeCreated < $1.facts.timeCreated }) {
+                guard let at = members.firstIndex(where: { $0.record.key == deleted.record.key }) else { continue }
+                let facts = members.remove(at: at).facts  // with what earlier folds added to it
+                var touched: Set<Int> = []
+                try fold(tx, facts, into: &members, changed: &touched, now: now)
+                changed.formUnion(touched.map { members[$0].record.key })
+            }
+            let goingKeys = Set(going.map(\.record.key))
+            for member in members where changed.contains(member.record.key) && !goingKeys.contains(member.record.key) {
+                try save(tx, member, now: now)
+            }
+        }
+    }
+
+    /// Moves each snapshot of `deleted` into the next snapshot of its lineage among `members` (noting its index
+    /// in `changed`), or carries its bytes to the source disk when it was the newest.
+    private func fold(
+        _ tx: WriteTransaction, _ deleted: RestorePointFacts, into members: inout [Member], changed: inout Set<Int>,
+        now: Timestamp
+    ) throws(ARMError) {
         for disk in deleted.disks {
-            let later = others.flatMap { member in
-                member.facts.disks.enumerated().compactMap { i, d in
-                    d.familyID == disk.familyID && member.facts.timeCreated > deleted.timeCreated ? (member, i) : nil
+            let later = members.indices.flatMap { m in
+                members[m].facts.disks.indices.compactMap { d in
+                    members[m].facts.disks[d].familyID == disk.familyID
+                        && members[m].facts.timeCreated > deleted.timeCreated ? (m, d) : nil
                 }
-            }.min { $0.0.facts.timeCreated < $1.0.facts.timeCreated }
-            if let (member, index) = later {
-                var facts = member.facts
-                let diskBytes = facts.disks[index].diskSizeGB * SnapshotLineage.gibibyte
-                facts.disks[index].sizeBytes = min(diskBytes, facts.disks[index].sizeBytes + disk.sizeBytes)
-                var stored = member.stored
-                stored.internalFacts["facts"] = facts.json
-                try app.save(tx, member.record, stored, now: now)
+            }.min { members[$0.0].facts.timeCreated < members[$1.0].facts.timeCreated }
+            if let (m, d) = later {
+                let diskBytes = members[m].facts.disks[d].diskSizeGB * SnapshotLineage.gibibyte
+                members[m].facts.disks[d].sizeBytes = min(
+                    diskBytes, members[m].facts.disks[d].sizeBytes + disk.sizeBytes)
+                changed.insert(m)
             } else {
-                let remaining = others.contains { $0.facts.disks.contains { $0.familyID == disk.familyID } }
+                let remaining = members.contains { $0.facts.disks.contains { $0.familyID == disk.familyID } }
                 try carry(tx, disk: disk, bytes: disk.sizeBytes, lineageEmpty: !remaining, now: now)
             }
         }
     }
 
+    private func save(_ tx: WriteTransaction, _ member: Member, now: Timestamp) throws(ARMError) {
+        var stored = member.stored
+        stored.internalFacts["facts"] = member.facts.json
+        try app.save(tx, member.record, stored, now: now)
+    }
+
     struct Member {
         let record: ResourceRecord
         let stored: StoredResource
-        let facts: RestorePointFacts
+        var facts: RestorePointFacts
     }
 
-    /// Every live restore point of the VM, across its collections.
-    func lineageMembers(_ tx: ReadTransaction, vmKey: String, excluding: String, now: Timestamp)
+    /// Every live restore point of the VM, across its collections, but `excluding`.
+    func lineageMembers(_ tx: ReadTransaction, vmKey: String, excluding: String?, now: Timestamp)
         throws(ARMError)
         -> [Member]
     {
