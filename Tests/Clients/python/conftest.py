@@ -16,121 +16,34 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
-import subprocess
-import tempfile
-import time
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
-import requests
 from azure.identity import ClientSecretCredential
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.compute import models as m
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-ROOT = Path(__file__).resolve().parents[3]
-SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
-TENANT = "00000000-0000-0000-0000-0000000000aa"
-CLIENT_ID = "44444444-4444-4444-4444-444444444444"
-LISTENING = re.compile(r"^rpemu: listening (https?)://([^\s:]+):(\d+)$")
-
-
-class Rpemu:
-    """One rpemu process: its endpoints, its CA, its control plane, and its clock."""
-
-    def __init__(self, binary: Path, extra: list[str]):
-        self.data_dir = Path(tempfile.mkdtemp(prefix="rpemu-pytest-"))
-        self.log_path = self.data_dir / "rpemu.log"
-        args = [
-            str(binary), "serve", "--http-port", "0", "--https-port", "0", "--data-dir", str(self.data_dir),
-            "--log-level", "warn", "--retry-after", "0.2", *extra,
-        ]
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        self.endpoint, self.http_endpoint = self._wait_for_listeners()
-        self.ca = str(self.data_dir / "tls" / "ca.pem")
-        self._wait_until_ready()
-
-    def _wait_for_listeners(self) -> tuple[str, str]:
-        urls: dict[str, str] = {}
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(urls) < 2:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rpemu exited with {self.process.returncode}:\n{self.log()}")
-            for line in self.log().splitlines():
-                if match := LISTENING.match(line.strip()):
-                    urls[match.group(1)] = f"{match.group(1)}://{match.group(2)}:{match.group(3)}"
-            time.sleep(0.05)
-        if len(urls) < 2:
-            raise RuntimeError(f"rpemu did not print both listening lines within 30 s:\n{self.log()}")
-        return urls["https"], urls["http"]
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.endpoint + "/_emulator/ready", verify=self.ca, timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"rpemu did not become ready within 30 s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    # The control plane (CONTRACT.md §8): plain HTTPS + JSON, no auth.
-    def control(self, method: str, path: str, body: dict | None = None) -> dict:
-        r = requests.request(method, self.endpoint + "/_emulator" + path, json=body, verify=self.ca, timeout=30)
-        assert r.status_code < 300, f"{method} /_emulator{path} -> {r.status_code} {r.text}"
-        return r.json() if r.content else {}
-
-    def advance(self, seconds: float) -> list[dict]:
-        """Moves emulated time; returns the state changes the move caused."""
-        return self.control("POST", "/clock", {"advanceSeconds": seconds}).get("changes", [])
-
-    def now(self) -> str:
-        return self.control("GET", "/clock")["now"]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
-
-
-def binary_under_test() -> Path:
-    path = Path(os.environ.get("RPEMU_BIN", ROOT / ".build" / "debug" / "rpemu"))
-    if not path.is_absolute():
-        path = ROOT / path
-    if not os.access(path, os.X_OK):
-        pytest.exit(f"RPEMU_BIN={path} is not an executable rpemu binary: build it first (swift build)", returncode=4)
-    return path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rpemu_process import CLIENT_ID, SUBSCRIPTION, TENANT, Rpemu, binary_under_test  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def rpemu():
-    emulator = Rpemu(binary_under_test(), ["--page-size", "2", "--clock-frozen", "--auth", "strict"])
+    emulator = Rpemu(binary_under_test(), ["--page-size", "2", "--clock-frozen", "--auth", "strict"], "rpemu-pytest-")
     saved = os.environ.get("REQUESTS_CA_BUNDLE")
     # requests prefers REQUESTS_CA_BUNDLE over CURL_CA_BUNDLE and ignores SSL_CERT_FILE: override it.
     os.environ["REQUESTS_CA_BUNDLE"] = emulator.ca
     try:
         yield emulator
     finally:
-        emulator.stop()
+        emulator.remove()
         if saved is None:
             os.environ.pop("REQUESTS_CA_BUNDLE", None)
         else:
             os.environ["REQUESTS_CA_BUNDLE"] = saved
-        if os.environ.get("RPEMU_KEEP_DATA") != "1":
-            shutil.rmtree(emulator.data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
