@@ -1,4 +1,5 @@
 import EmuCore
+import EmulatorApp
 import Foundation
 import Testing
 
@@ -46,6 +47,34 @@ struct LiveHTTPSTests {
         #expect(rpcBack.json["id"]?.stringValue == rpcPath)
         #expect(rpcBack.json["properties"]?["restorePointCollectionId"]?.stringValue == rpcID)
         #expect(rpcBack.json["properties"]?["source"]?["id"]?.stringValue?.lowercased() == vmPath.lowercased())
+    }
+
+    @Test("a clock move's streamed answer (chunked) arrives whole over TLS")
+    func streamedAnswerOverTLS() throws {
+        let dir = try TempDirectory("https-stream")
+        defer { dir.remove() }
+        let server = try LiveServer(dataDirectory: dir.file("data")) { $0.clockFrozen = true }
+        defer { server.stop() }
+        let curl = Curl(scratch: dir.path, caCertificate: server.caPath)
+        let base = "https://127.0.0.1:\(server.httpsPort)"
+        let vm = LiveARM.vm("tls-clock", "vm1")
+        let rpc = LiveARM.rpc("tls-clock", "rpc1")
+        for (path, body) in [
+            (LiveARM.rg("tls-clock"), LiveARM.rgBody()), (vm, LiveARM.vmBody("vm1")),
+            (rpc, LiveARM.rpcBody(source: vm)), (rpc + "/restorePoints/rp1", "{}"),
+        ] {
+            let put = try curl.run("PUT", base + LiveARM.target(path), body: body)
+            #expect(put.status == 201, "\(put)")
+        }
+        let moved = try curl.run("POST", base + "/_emulator/clock", body: #"{"advance":"P1D"}"#, auth: false)
+        #expect(moved.exitCode == 0, "\(moved)")
+        #expect(moved.status == 200, "\(moved)")
+        #expect(moved.header("Transfer-Encoding") == "chunked", "\(moved)")
+        let tos = moved.json["changes"]?.arrayValue?.compactMap { $0["to"]?.stringValue } ?? []
+        // Provisioning, then each disk restore point and the aggregate through the instant access states.
+        #expect(tos.first == "Succeeded", "\(moved)")
+        #expect(tos.last == "Available", "\(moved)")
+        #expect(moved.json["frozen"]?.boolValue == true)
     }
 
     @Test("GET /_emulator/tls/ca.pem serves the CA file byte for byte, over HTTPS and HTTP")
