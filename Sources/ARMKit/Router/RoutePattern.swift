@@ -20,6 +20,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// `value` equals the lower-cased literal `lower`, ASCII case-insensitively, without allocating (this runs for
     /// every route on every request).
     static func equalLowercased(_ value: String, _ lower: String) -> Bool {
+        guard value.utf8.count == lower.utf8.count else { return false }  // O(1) for native strings
         var a = value.utf8.makeIterator()
         var b = lower.utf8.makeIterator()
         while true {
