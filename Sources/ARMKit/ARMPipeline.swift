@@ -32,7 +32,7 @@ public struct ARMPipeline: Sendable {
     }
 
     public func handle(_ http: HTTPRequest) -> HTTPResponse {
-        let requestID = GUID.make()
+        let requestID = GUID.makeID()
         let correlationID = http.headers["x-ms-correlation-request-id"].flatMap { $0.isEmpty ? nil : $0 } ?? requestID
         let baseURL = ARMRequest.baseURL(for: http)
         var served: ServedAPIVersion?

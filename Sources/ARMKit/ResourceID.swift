@@ -26,11 +26,27 @@ public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var string: String {
-        var s = "/subscriptions/\(subscription)"
-        if let resourceGroup { s += "/resourceGroups/\(resourceGroup)" }
+        // Appends into one reserved buffer: ids are built several times per request, and interpolating each
+        // piece allocated a string per segment.
+        var s = ""
+        s.reserveCapacity(
+            64 + subscription.utf8.count + (resourceGroup?.utf8.count ?? 0) + (namespace?.utf8.count ?? 0)
+                + steps.reduce(0) { $0 + $1.type.utf8.count + $1.name.utf8.count + 2 })
+        s += "/subscriptions/"
+        s += subscription
+        if let resourceGroup {
+            s += "/resourceGroups/"
+            s += resourceGroup
+        }
         if let namespace {
-            s += "/providers/\(namespace)"
-            for step in steps { s += "/\(step.type)/\(step.name)" }
+            s += "/providers/"
+            s += namespace
+            for step in steps {
+                s += "/"
+                s += step.type
+                s += "/"
+                s += step.name
+            }
         }
         return s
     }

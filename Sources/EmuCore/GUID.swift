@@ -1,19 +1,39 @@
+import Synchronization
+
 /// Random version-4 GUIDs in Azure's lower-case 8-4-4-4-12 form (`2dc52b0f-8428-4af3-a50a-705867e55c4e`).
 ///
 /// Every request gets one (`x-ms-request-id`), so this is on the hot path: two 64-bit draws and a table, not one
 /// system call per byte.
 public enum GUID {
     private static let hex = Array("0123456789abcdef".utf8)
+    /// The generator of `makeID()`, seeded once from the system's.
+    private static let ids: Mutex<Xoshiro256> = {
+        var system = SystemRandomNumberGenerator()
+        return Mutex(Xoshiro256(seed: &system))
+    }()
 
+    /// A GUID from the system's generator (`getrandom`): for anything a client must not guess (SAS tokens).
     public static func make() -> String {
         var g = SystemRandomNumberGenerator()
         return make(using: &g)
     }
 
+    /// A GUID that is unique but guessable, without a system call: for request and operation ids, made for every
+    /// request (two `getrandom` calls per request otherwise).
+    public static func makeID() -> String {
+        let (high, low) = ids.withLock { g in (g.next(), g.next()) }
+        return make(high: high, low: low)
+    }
+
     /// A GUID from a given generator (tests and seeded fixtures pass a deterministic one).
     public static func make(using g: inout some RandomNumberGenerator) -> String {
-        var high = g.next()
-        var low = g.next()
+        let high = g.next()
+        return make(high: high, low: g.next())
+    }
+
+    private static func make(high: UInt64, low: UInt64) -> String {
+        var high = high
+        var low = low
         // RFC 9562 §5.4: version 4 in the 13th hex digit, variant 10xx in the 17th.
         high = (high & ~0xF000) | 0x4000
         low = (low & ~(0xC000 << 48)) | (0x8000 << 48)

@@ -32,6 +32,8 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     /// ASCII case-insensitive comparison without allocating (ARM member names are ASCII).
     static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        // Lengths first (O(1) for native strings): every lookup of an absent member compares against them all.
+        guard a.utf8.count == b.utf8.count else { return false }
         var x = a.utf8.makeIterator()
         var y = b.utf8.makeIterator()
         while true {

@@ -44,8 +44,45 @@ extension Timestamp {
         let (y, m, d) = Self.civil(fromDays: day)
         let secs = rem / Self.ticksPerSecond
         let frac = rem % Self.ticksPerSecond
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):"
-            + "\(pad(secs % 60, 2)).\(pad(frac, 7))+00:00"
+        guard (0...9999).contains(y) else {
+            return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):"
+                + "\(pad(secs % 60, 2)).\(pad(frac, 7))+00:00"
+        }
+        // Four-digit years, the only ones clients see, are written straight into one buffer: every response
+        // carries one of these (`x-ms-emulator-now`), and the interpolation above makes a string per field.
+        return String(unsafeUninitializedCapacity: 33) { out in
+            var i = 0
+            func put(_ value: Int64, _ width: Int) {
+                var v = value
+                for k in stride(from: i + width - 1, through: i, by: -1) {
+                    out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                i += width
+            }
+            func put(_ byte: Unicode.Scalar) {
+                out[i] = UInt8(ascii: byte)
+                i += 1
+            }
+            put(y, 4)
+            put("-")
+            put(m, 2)
+            put("-")
+            put(d, 2)
+            put("T")
+            put(secs / 3600, 2)
+            put(":")
+            put(secs / 60 % 60, 2)
+            put(":")
+            put(secs % 60, 2)
+            put(".")
+            put(frac, 7)
+            for b in "+00:00".utf8 {
+                out[i] = b
+                i += 1
+            }
+            return i
+        }
     }
 
     /// `HH:MM` in UTC, for human-readable causes ("... at 12:48").

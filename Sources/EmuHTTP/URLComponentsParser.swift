@@ -11,9 +11,22 @@ public enum URLComponentsParser {
 
     /// Path segments, each percent-decoded; empty segments dropped.
     public static func segments(_ path: Substring) -> [String] {
-        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { part in
-            let s = Substring(part)
-            return percentDecode(s) ?? String(s)
+        // One pass over the UTF-8 view; the generic `split` then `map` built an array of slices first.
+        let u = path.utf8
+        var segments: [String] = []
+        var start = u.startIndex
+        var i = start
+        while true {
+            let atEnd = i == u.endIndex
+            if atEnd || u[i] == UInt8(ascii: "/") {
+                if start < i {
+                    let s = path[start..<i]
+                    segments.append(percentDecode(s) ?? String(s))
+                }
+                if atEnd { return segments }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
         }
     }
 

@@ -29,6 +29,8 @@ public final class EmulatorStore: Sendable {
     private let writer: Mutex<ExclusiveConnection?>
     /// Readers for a file; nil in memory, where reads use the writer.
     private let readers: ReaderPool?
+    /// Parsed bodies that read transactions share (`resource(key:)`).
+    let bodies = ParsedBodyCache()
 
     /// Opens (creating and migrating as needed) the store at `location`.
     ///
@@ -70,13 +72,14 @@ public final class EmulatorStore: Sendable {
     ) throws(Failure) -> T {
         guard let readers else {
             return try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
-                try Self.transact(ReadTransaction(connection: connection), .deferred, mapError, body)
+                try Self.transact(ReadTransaction(connection: connection, bodies: bodies), .deferred, mapError, body)
             }
         }
         let reader: ExclusiveConnection
         do throws(StoreError) { reader = try readers.checkOut() } catch { throw mapError(error) }
         defer { readers.checkIn(reader) }
-        return try Self.transact(ReadTransaction(connection: reader.connection), .deferred, mapError, body)
+        let transaction = ReadTransaction(connection: reader.connection, bodies: bodies)
+        return try Self.transact(transaction, .deferred, mapError, body)
     }
 
     /// Runs `body` in the one write transaction at a time (BEGIN IMMEDIATE). When `write` returns, the

@@ -84,3 +84,23 @@ private let lowerHex = Set("0123456789abcdef")
         #expect(seen.count == 200)
     }
 }
+
+@Suite struct RequestIDTests {
+    @Test func idsAreVersion4AndDistinct() {
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let id = GUID.makeID()
+            let groups = id.split(separator: "-", omittingEmptySubsequences: false)
+            #expect(groups.map(\.count) == [8, 4, 4, 4, 12], "\(id)")
+            #expect(groups[2].first == "4" && groups[3].first.map { "89ab".contains($0) } == true, "\(id)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 2_000)
+    }
+
+    @Test func xoshiroMatchesTheReferenceImplementation() {
+        // xoshiro256starstar.c from the state {1, 2, 3, 4}.
+        var g = Xoshiro256(state: (1, 2, 3, 4))
+        #expect([g.next(), g.next(), g.next()] == [11_520, 0, 1_509_978_240])
+    }
+}

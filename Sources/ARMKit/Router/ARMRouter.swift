@@ -63,29 +63,33 @@ public struct ARMRouter: Sendable {
     /// The route and its captures, or the ARM error for an unknown path (404) or method (405).
     /// `HEAD` falls back to the `GET` route when no `HEAD` route exists (RFC 9110 §9.3.2).
     public func resolve(_ method: HTTPMethod, _ path: [String]) throws(ARMError) -> (ARMRoute, [String: String]) {
-        var best: (route: ARMRoute, captures: [String: String], literals: Int)?
-        var bestPattern: RoutePattern?
+        // Indices, not copies of the routes; the captures are built for the winner only.
+        var best: (index: Int, literals: Int)?
+        var bestPattern: Int?
         var bestPatternLiterals = -1
-        for route in routes {
-            guard let m = route.pattern.match(path) else { continue }
-            if m.literals > bestPatternLiterals {
-                bestPattern = route.pattern
-                bestPatternLiterals = m.literals
+        for (index, route) in routes.enumerated() {
+            guard let literals = route.pattern.matchedLiterals(path) else { continue }
+            if literals > bestPatternLiterals {
+                bestPattern = index
+                bestPatternLiterals = literals
             }
             let methodMatches = route.method == method || (method == .head && route.method == .get)
             guard methodMatches else { continue }
             // More literals win; at equal literals an exact method beats HEAD's GET fallback; otherwise the
             // first registered route keeps its place (for GET and HEAD alike).
             if let b = best,
-                b.literals > m.literals
-                    || (b.literals == m.literals && (b.route.method == method || route.method != method))
+                b.literals > literals
+                    || (b.literals == literals && (routes[b.index].method == method || route.method != method))
             {
                 continue
             }
-            best = (route, m.captures, m.literals)
+            best = (index, literals)
         }
-        if let best, best.literals == bestPatternLiterals { return (best.route, best.captures) }
-        if let bestPattern {
+        if let best, best.literals == bestPatternLiterals {
+            let route = routes[best.index]
+            return (route, route.pattern.captures(path))
+        }
+        if let bestPattern = bestPattern.map({ routes[$0].pattern }) {
             let allowed = routes.filter { $0.pattern == bestPattern }.map(\.method.rawValue)
             throw ARMError(
                 status: 405, code: "MethodNotAllowed",

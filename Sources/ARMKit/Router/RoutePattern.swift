@@ -20,6 +20,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// `value` equals the lower-cased literal `lower`, ASCII case-insensitively, without allocating (this runs for
     /// every route on every request).
     static func equalLowercased(_ value: String, _ lower: String) -> Bool {
+        guard value.utf8.count == lower.utf8.count else { return false }  // O(1) for native strings
         var a = value.utf8.makeIterator()
         var b = lower.utf8.makeIterator()
         while true {
@@ -34,18 +35,29 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The captures when `path` matches, with the number of literal segments (more literals = more specific).
     public func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
+        guard let literals = matchedLiterals(path) else { return nil }
+        return (captures(path), literals)
+    }
+
+    /// The number of literal segments when `path` matches, without building the captures (most routes tried
+    /// for a request do not match).
+    func matchedLiterals(_ path: [String]) -> Int? {
         guard path.count == segments.count else { return nil }
-        var captures: [String: String] = [:]
         var literals = 0
         for (segment, value) in zip(segments, path) {
-            switch segment {
-            case .literal(let l):
-                guard Self.equalLowercased(value, l) else { return nil }
-                literals += 1
-            case .capture(let name):
-                captures[name] = value
-            }
+            guard case .literal(let l) = segment else { continue }
+            guard Self.equalLowercased(value, l) else { return nil }
+            literals += 1
         }
-        return (captures, literals)
+        return literals
+    }
+
+    /// The captured segments of a `path` that matches.
+    func captures(_ path: [String]) -> [String: String] {
+        var captures: [String: String] = [:]
+        for (segment, value) in zip(segments, path) {
+            if case .capture(let name) = segment { captures[name] = value }
+        }
+        return captures
     }
 }

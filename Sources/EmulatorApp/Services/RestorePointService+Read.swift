@@ -89,12 +89,13 @@ extension RestorePointService {
         let hasIA = call.apiVersion.isAtLeast(RestorePointRules.instantAccessAPIVersion)
         let timeline = RestorePointTimeline(facts)
         let succeeded = facts.hasSucceeded(at: now)
+        let drpID = Self.diskRestorePointIDs(of: id)
         var doc = stored.arm
         var props = stored.properties
         if succeeded, var meta = props["sourceMetadata"]?.objectValue {
             meta["storageProfile"] = .object(
                 withDiskRestorePoints(
-                    meta["storageProfile"]?.objectValue ?? JSONObject(), facts, id,
+                    meta["storageProfile"]?.objectValue ?? JSONObject(), facts, drpID,
                     isCopy: stored.internalFacts["copyOf"] != nil))
             props["sourceMetadata"] = .object(meta)
         }
@@ -110,14 +111,22 @@ extension RestorePointService {
         if hasIA, facts.collectionInstantAccess {
             props["instantAccessStatus"] = .string(timeline.aggregate(at: now).rawValue)
         }
-        if expand { props["instanceView"] = instanceView(timeline, id: id, at: now, hasIA: hasIA) }
+        if expand { props["instanceView"] = instanceView(timeline, drpID: drpID, at: now, hasIA: hasIA) }
         doc["properties"] = .object(props)
         return .object(doc)
     }
 
+    /// The ids of a restore point's disk restore points by name: `id.child(type:name:).string`, with the restore
+    /// point's own id text built once per render instead of once per disk.
+    static func diskRestorePointIDs(of id: ResourceID) -> (String) -> String {
+        guard id.namespace != nil else { return { id.child(type: "diskRestorePoints", name: $0).string } }
+        let prefix = id.string + "/diskRestorePoints/"
+        return { prefix + $0 }
+    }
+
     /// Each included disk gains `diskRestorePoint: {id, encryption}` once the RP succeeded (CONTRACT.md §4.3).
     private func withDiskRestorePoints(
-        _ storage: JSONObject, _ facts: RestorePointFacts, _ id: ResourceID, isCopy: Bool
+        _ storage: JSONObject, _ facts: RestorePointFacts, _ drpID: (String) -> String, isCopy: Bool
     ) -> JSONObject {
         func attach(_ entry: JSONObject) -> JSONObject {
             let diskName = entry["name"]?.stringValue?.lowercased()
@@ -127,7 +136,7 @@ extension RestorePointService {
             var out = entry
             // A copy's disks also name the disk restore point they were copied from (CONTRACT.md §5.5).
             var reference: JSONObject = [
-                "id": .string(id.child(type: "diskRestorePoints", name: drp.name).string),
+                "id": .string(drpID(drp.name)),
                 "encryption": ["type": "EncryptionAtRestWithPlatformKey"],
             ]
             if isCopy { reference["sourceDiskRestorePoint"] = ["id": .string(drp.sourceResourceID)] }
@@ -142,12 +151,13 @@ extension RestorePointService {
     }
 
     /// `instanceView`: the disks whose state hangs on a copy or a replication, and the RP-wide status (§4.3).
-    private func instanceView(_ timeline: RestorePointTimeline, id: ResourceID, at now: Timestamp, hasIA: Bool) -> JSON
-    {
+    private func instanceView(
+        _ timeline: RestorePointTimeline, drpID: (String) -> String, at now: Timestamp, hasIA: Bool
+    ) -> JSON {
         guard timeline.facts.hasSucceeded(at: now) else { return ["diskRestorePoints": [], "statuses": []] }
         let disks: [JSON] = timeline.disks.filter(\.disk.isTracked).map { d in
             var o = JSONObject()
-            o["id"] = .string(id.child(type: "diskRestorePoints", name: d.disk.name).string)
+            o["id"] = .string(drpID(d.disk.name))
             if hasIA { o["snapshotAccessState"] = .string(d.state(at: now).rawValue) }
             let r = d.replication(at: now)
             o["replicationStatus"] = [

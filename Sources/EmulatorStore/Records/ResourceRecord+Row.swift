@@ -55,11 +55,25 @@ extension ResourceRecord {
 
     /// Decodes the current row of a statement selecting `columns`.
     init(row s: SQLiteStatement) throws(StoreError) {
+        try self.init(row: s, key: s.text(at: 0), body: s.json(at: 10))
+    }
+
+    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one.
+    init(row s: SQLiteStatement, bodies: ParsedBodyCache?) throws(StoreError) {
+        guard let bodies else {
+            try self.init(row: s)
+            return
+        }
+        let key = s.text(at: 0)
+        try self.init(row: s, key: key, body: s.json(at: 10, key: key, cache: bodies))
+    }
+
+    private init(row s: SQLiteStatement, key: String, body: JSON?) {
         self.init(
-            key: s.text(at: 0), id: s.text(at: 1), subscription: s.text(at: 2), resourceGroup: s.optionalText(at: 3),
+            key: key, id: s.text(at: 1), subscription: s.text(at: 2), resourceGroup: s.optionalText(at: 3),
             type: s.text(at: 4), parentKey: s.text(at: 5), name: s.text(at: 6), location: s.optionalText(at: 7),
             createdAt: Timestamp(ticks: s.int64(at: 8)), updatedAt: Timestamp(ticks: s.int64(at: 9)),
-            body: try s.json(at: 10) ?? .null)
+            body: body ?? .null)
     }
 
     /// The record's values in `columns` order.

@@ -122,10 +122,16 @@ final class SQLiteStatement {
 
     /// The column's UTF-8 bytes; nil for NULL.
     func utf8(at column: Int32) -> [UInt8]? {
+        utf8Text(at: column).map(Array.init)
+    }
+
+    /// The column's UTF-8 bytes in SQLite's own buffer, valid until the statement steps or resets; nil for NULL.
+    func utf8Text(at column: Int32) -> UnsafeBufferPointer<UInt8>? {
         guard !isNull(at: column) else { return nil }
-        guard let pointer = sqlite3_column_text(handle, column) else { return [] }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return Array(UnsafeBufferPointer(start: pointer, count: count))
+        guard let pointer = sqlite3_column_text(handle, column) else {
+            return UnsafeBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
     /// Calls `body` with the column's UTF-8 bytes in SQLite's own buffer (empty for NULL), valid only during the

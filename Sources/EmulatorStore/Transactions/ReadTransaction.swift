@@ -8,10 +8,14 @@ import RestorePointEngine
 /// A class so that a `WriteTransaction` is a `ReadTransaction`: query helpers take either.
 public class ReadTransaction {
     let connection: SQLiteConnection
+    /// Where `resource(key:)` finds bodies already parsed; nil in write transactions, which read what they
+    /// are about to change.
+    let bodies: ParsedBodyCache?
     private var isActive = true
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, bodies: ParsedBodyCache? = nil) {
         self.connection = connection
+        self.bodies = bodies
     }
 
     /// Ends the transaction's validity; the store calls it when the closure returns.
@@ -21,7 +25,9 @@ public class ReadTransaction {
 
     /// The resource stored under `key`.
     public func resource(key: String) throws(StoreError) -> ResourceRecord? {
-        try queryOne(ResourceRecord.selectByKey, [.text(key)], row: ResourceRecord.init(row:))
+        try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
+            try ResourceRecord(row: s, bodies: bodies)
+        }
     }
 
     /// Resources of `type` directly under `parentKey`, in key order, keys after `after`, at most `limit`.

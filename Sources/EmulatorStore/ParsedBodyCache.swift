@@ -1,0 +1,106 @@
+import EmuCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The parsed JSON of recently read resource bodies, so that a read of an unchanged body skips the parse.
+///
+/// An entry is keyed by the resource key and holds the exact stored text it was parsed from; a lookup hits only
+/// when the text the row holds now is byte for byte that text. A write, a delete, a clock move or another process
+/// therefore never needs to tell the cache anything: a changed body misses and replaces its entry, a deleted
+/// one is never looked up. The profile that motivated it: parsing the three stored bodies a restore point GET
+/// reads (resource group, collection, restore point) was 15 % of the server's samples (docs/performance.md).
+///
+/// Bounded by `capacity` entries and `maxBytes` of stored text; eviction is CLOCK (second chance), so the bodies
+/// read over and over stay while a scan of many bodies passes through.
+public final class ParsedBodyCache: Sendable {
+    private struct Entry {
+        let key: String
+        let text: [UInt8]
+        let json: JSON
+        var referenced: Bool
+    }
+
+    private struct State {
+        var slots: [Entry?]
+        var index: [String: Int] = [:]
+        var hand = 0
+        var bytes = 0
+
+        /// A free slot: the next empty one under the hand, or the first unreferenced one, evicted; referenced
+        /// entries passed over lose their mark (CLOCK).
+        mutating func freeSlot() -> Int {
+            while true {
+                let i = hand
+                hand = (hand + 1) % slots.count
+                guard let entry = slots[i] else { return i }
+                if entry.referenced {
+                    slots[i]?.referenced = false
+                } else {
+                    remove(at: i)
+                    return i
+                }
+            }
+        }
+
+        mutating func remove(at i: Int) {
+            guard let entry = slots[i] else { return }
+            index[entry.key] = nil
+            bytes -= entry.text.count
+            slots[i] = nil
+        }
+    }
+
+    /// At most this many entries.
+    public let capacity: Int
+    /// At most this many bytes of stored text; a body longer than a quarter of it is never kept.
+    public let maxBytes: Int
+    private let state: Mutex<State>
+
+    public init(capacity: Int = 256, maxBytes: Int = 1 << 20) {
+        precondition(capacity > 0 && maxBytes > 0, "a cache needs room")
+        self.capacity = capacity
+        self.maxBytes = maxBytes
+        state = Mutex(State(slots: Array(repeating: nil, count: capacity)))
+    }
+
+    /// The JSON of `text`, the body stored under `key`: the cached value when `text` is what it was parsed from,
+    /// else `parse()`'s, which is then kept.
+    func json<Failure: Error>(
+        key: String, text: UnsafeBufferPointer<UInt8>, parse: () throws(Failure) -> JSON
+    ) throws(Failure) -> JSON {
+        let cached = state.withLock { state -> JSON? in
+            guard let i = state.index[key], let entry = state.slots[i],
+                entry.text.withUnsafeBufferPointer({ Self.equal($0, text) })
+            else { return nil }
+            state.slots[i]?.referenced = true
+            return entry.json
+        }
+        if let cached { return cached }
+        let json = try parse()
+        guard text.count <= maxBytes / 4 else { return json }
+        let entry = Entry(key: key, text: Array(text), json: json, referenced: false)
+        state.withLock { state in
+            if let i = state.index[key] { state.remove(at: i) }
+            var slot = state.freeSlot()
+            while state.bytes + entry.text.count > maxBytes { slot = state.freeSlot() }
+            state.slots[slot] = entry
+            state.index[key] = slot
+            state.bytes += entry.text.count
+        }
+        return json
+    }
+
+    /// How many bodies and how many bytes of text are kept.
+    public var usage: (entries: Int, bytes: Int) { state.withLock { ($0.index.count, $0.bytes) } }
+
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
+    }
+}

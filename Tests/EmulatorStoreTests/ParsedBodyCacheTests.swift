@@ -1,0 +1,85 @@
+import EmuCore
+import Testing
+
+@testable import EmulatorStore
+
+@Suite("Parsed body cache")
+struct ParsedBodyCacheTests {
+    /// Looks `text` up under `key`; returns the JSON and whether it had to be parsed.
+    private func lookup(_ cache: ParsedBodyCache, _ key: String, _ text: String) throws -> (JSON, parsed: Bool) {
+        var parsed = false
+        let json = try Array(text.utf8).withUnsafeBufferPointer { buffer in
+            try cache.json(key: key, text: buffer) {
+                parsed = true
+                return try JSONParser.parse(text)
+            }
+        }
+        return (json, parsed)
+    }
+
+    @Test("the same text is parsed once; a changed text is parsed again and replaces the entry")
+    func hitsOnlyOnTheSameText() throws {
+        let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
+        #expect(try lookup(cache, "a", #"{"v":1}"#) == (["v": 1], true))
+        #expect(try lookup(cache, "a", #"{"v":1}"#) == (["v": 1], false))
+        #expect(try lookup(cache, "a", #"{"v":2}"#) == (["v": 2], true))
+        #expect(try lookup(cache, "a", #"{"v":2}"#) == (["v": 2], false))
+        #expect(try lookup(cache, "b", #"{"v":2}"#) == (["v": 2], true))
+        #expect(cache.usage.entries == 2)
+        #expect(cache.usage.bytes == 14)
+    }
+
+    @Test("at most capacity entries; a body read again outlives one read once (CLOCK)")
+    func boundedByEntries() throws {
+        let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
+        for key in ["a", "b", "c", "d"] { _ = try lookup(cache, key, "[]") }
+        _ = try lookup(cache, "a", "[]")
+        _ = try lookup(cache, "e", "[]")
+        #expect(cache.usage.entries == 4)
+        #expect(try !lookup(cache, "a", "[]").parsed)
+        #expect(try lookup(cache, "b", "[]").parsed)
+        for n in 0..<100 { _ = try lookup(cache, "k\(n)", "[\(n)]") }
+        #expect(cache.usage.entries == 4)
+    }
+
+    @Test("at most maxBytes of text; a body over a quarter of it is never kept")
+    func boundedByBytes() throws {
+        let cache = ParsedBodyCache(capacity: 100, maxBytes: 64)
+        let body = #"{"name":"0123"}"#  // 15 bytes: four fit in 64
+        for n in 0..<10 { _ = try lookup(cache, "k\(n)", body) }
+        #expect(cache.usage.entries == 4)
+        #expect(cache.usage.bytes == 60)
+        let large = #"{"name":"0123456789"}"#  // 21 bytes, over 64 / 4
+        #expect(try lookup(cache, "large", large).parsed)
+        #expect(try lookup(cache, "large", large).parsed)
+        #expect(cache.usage.bytes <= 64)
+    }
+
+    @Test(
+        "a read after a rewrite with the same timestamps sees the new body, and a delete hides it",
+        arguments: StoreKind.allCases)
+    func readsFollowWrites(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            var record = Fixture.resource()
+            try store.write { tx in try tx.upsert(record) }
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
+            #expect(store.bodies.usage.entries == 1)
+            record.body = ["name": "rpc1", "properties": ["provisioningState": "Deleting"]]
+            try store.write { tx in try tx.upsert(record) }
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
+            try store.write { tx in _ = try tx.deleteResource(key: record.key) }
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == nil)
+        }
+    }
+
+    @Test("write transactions read bodies without the cache", arguments: StoreKind.allCases)
+    func writesDoNotFill(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let record = Fixture.resource()
+            try store.write { tx in try tx.upsert(record) }
+            #expect(try store.write { tx in try tx.resource(key: record.key) } == record)
+            #expect(store.bodies.usage.entries == 0)
+        }
+    }
+}
