@@ -134,15 +134,6 @@ final class SQLiteStatement {
         return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
-    /// Calls `body` with the column's UTF-8 bytes in SQLite's own buffer (empty for NULL), valid only during the
-    /// call: no copy for a caller that writes them out.
-    func withUTF8<R>(at column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard let pointer = sqlite3_column_text(handle, column) else {
-            return body(UnsafeBufferPointer(start: nil, count: 0))
-        }
-        return body(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))))
-    }
-
     private func check(_ code: Int32) throws(SQLiteError) {
         guard code == SQLITE_OK else { throw SQLiteError.last(db, code: code, sql: sql) }
     }

@@ -128,10 +128,9 @@ public class ReadTransaction {
             visited = true
             at = statement.int64(at: 0)
             seq = statement.int(at: 2)
-            statement.withUTF8(at: 1) {
-                key.removeAll(keepingCapacity: true); key.append(contentsOf: $0)
-            }
-            statement.withUTF8(at: 3, visit)
+            key.removeAll(keepingCapacity: true)
+            if let text = statement.utf8Text(at: 1) { key.append(contentsOf: text) }
+            if let text = statement.utf8Text(at: 3) { visit(text) }
         }
         guard visited else { return nil }
         return ScheduledChange.Position(
