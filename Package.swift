@@ -20,8 +20,10 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]),
+        // epoll(7), eventfd(2), accept4(2): libc only, nothing to link.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "EmuCore", swiftSettings: strict),
-        .target(name: "EmuHTTP", dependencies: ["COpenSSL", "EmuCore"], swiftSettings: strict),
+        .target(name: "EmuHTTP", dependencies: ["CLinux", "COpenSSL", "EmuCore"], swiftSettings: strict),
         .target(name: "ARMKit", dependencies: ["EmuHTTP", "EmuCore"], swiftSettings: strict),
         .target(name: "RestorePointEngine", dependencies: ["EmuCore"], swiftSettings: strict),
         .target(
