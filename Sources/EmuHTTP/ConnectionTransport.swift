@@ -11,7 +11,7 @@ public enum TransportError: Error, Sendable, Equatable {
 /// The bytes between a socket and the HTTP parser: plaintext passes through, TLS encrypts and decrypts through
 /// memory BIOs, so HTTP and HTTPS share one connection code path (DESIGN.md "Server shape").
 ///
-/// Confined to its connection's serial queue: never used from two threads at once.
+/// Confined to its connection's event loop: never used from two threads at once.
 public protocol ConnectionTransport: AnyObject {
     /// Takes bytes read from the socket. Appends decrypted application bytes to `plaintext` and any bytes the
     /// protocol itself must send (handshake records, alerts) to `toSocket`.

@@ -2,7 +2,7 @@
 /// memory first. The server frames it with `Transfer-Encoding: chunked` (RFC 9112 §7.1) on HTTP/1.1, and by
 /// closing the connection after it on HTTP/1.0 (RFC 9112 §6.3, item 8).
 ///
-/// `next` is called on the connection's queue whenever unsent output falls below the connection's high-water
+/// `next` is called on the connection's event loop whenever unsent output falls below the connection's high-water
 /// mark, so a client that reads slowly holds back production instead of making the server buffer the body.
 public protocol HTTPBodyStream: Sendable {
     /// Appends the next piece of the body to `out`, about `limit` bytes (a hint: a piece may be larger or

@@ -1,72 +1,119 @@
-import Dispatch
-
-/// Socket reads and writes, source suspension, and closing.
+/// Readiness events, socket reads and writes, and closing.
 extension HTTPConnection {
-    /// The read source fired: read what is there, then answer.
-    func readable() {
-        dispatchPrecondition(condition: .onQueue(queue))
+    /// Edge-triggered readiness (epoll(7)): note what the socket can do now, then do it.
+    func handle(events: UInt32) {
+        if events & (Epoll.Mask.peerHangup | Epoll.Mask.hangup | Epoll.Mask.error) != 0 {
+            hangupSeen = true
+            readReady = true
+        }
+        if events & Epoll.Mask.input != 0 { readReady = true }
+        if events & (Epoll.Mask.output | Epoll.Mask.hangup | Epoll.Mask.error) != 0 { writeBlocked = false }
+        drive()
+    }
+
+    func loopStopping() { closeNow() }
+
+    /// Whether to read now: only while open, and not while output waits (back-pressure) or a response is held.
+    var canRead: Bool { readReady && lifecycle == .open && !writeBlocked && heldUntil == nil && !peerFinished }
+
+    /// Reads, answers and writes as far as readiness allows, then decides what comes next; runs after every event
+    /// and deadline.
+    func drive() {
+        while lifecycle == .open || lifecycle == .closingAfterFlush {
+            if canRead && !readAvailable() { return }  // closed
+            var more = true
+            while more {
+                more = heldUntil == nil && (lifecycle == .open || streaming != nil) ? processInput() : false
+                // Held, or the socket is full: a deadline or the next output edge calls back. Or closed.
+                guard heldUntil == nil, flush() else {
+                    updateTimer()
+                    return
+                }
+            }
+            guard lifecycle == .open && canRead else { break }  // a read burst stopped at its cap: more waits
+        }
         switch lifecycle {
-        case .closed:
-            return
+        case .closingAfterFlush:
+            if peerFinished { closeNow() } else { beginLinger() }
+        case .open:
+            if peerFinished || (draining && parser.phase == .idle) {
+                closeNow()  // nothing more will arrive; a partial request is dropped unanswered
+            } else {
+                updateTimer()
+            }
         case .lingering:
-            discardInput()
-            return
-        case .open, .closingAfterFlush:
+            if readReady { discardInput() }
+        case .closed:
             break
         }
+    }
+
+    /// Reads up to `readBurst` into the parser through the transport; false when the connection closed.
+    private func readAvailable() -> Bool {
         var total = 0
-        reading: while total < 4 * Self.readSize {
-            switch socket.read(into: readBuffer) {
+        while total < Self.readBurst {
+            switch socket.read(into: loop.readBuffer) {
             case .bytes(let n):
                 total += n
-                lastActivity = .now()
-                wire.removeAll(keepingCapacity: true)
-                wire.append(contentsOf: UnsafeRawBufferPointer(rebasing: readBuffer[0..<n]))
+                lastActivity = loop.now
+                loop.wire.removeAll(keepingCapacity: true)
+                loop.wire.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))
                 do {
-                    try transport.receive(wire, plaintext: &parser.buffer, toSocket: &out)
+                    try transport.receive(loop.wire, plaintext: &parser.buffer, toSocket: &out)
                 } catch {
                     logger.debug("\(parser.remoteAddress): transport receive failed: \(error)")
                     closeNow()
-                    return
+                    return false
                 }
-                if n < Self.readSize { break reading }  // a short read: the socket is empty
+                // A short read emptied the socket: what arrives later is a new edge. Not after a hang-up, whose
+                // edge has come already: then read on to end-of-file.
+                if n < EventLoop.readSize && !hangupSeen {
+                    readReady = false
+                    return true
+                }
             case .wouldBlock:
-                break reading
+                readReady = false
+                return true
             case .endOfFile:
                 peerFinished = true
-                suspendReading()  // a read source at end-of-file stays readable forever
-                break reading
+                readReady = false
+                return true
             case .failed(let error):
                 logger.debug("\(parser.remoteAddress): \(error)")
                 closeNow()
-                return
+                return false
             }
         }
-        pump()
+        return true
     }
 
     /// While lingering: drop whatever arrives; close at end-of-file or error.
     private func discardInput() {
         while true {
-            switch socket.read(into: readBuffer) {
-            case .bytes(let n) where n == Self.readSize: continue
-            case .bytes, .wouldBlock: return
-            case .endOfFile, .failed: closeNow(); return
+            switch socket.read(into: loop.readBuffer) {
+            case .bytes(let n) where n == EventLoop.readSize || hangupSeen: continue
+            case .bytes, .wouldBlock:
+                readReady = false
+                return
+            case .endOfFile, .failed:
+                closeNow()
+                return
             }
         }
     }
 
-    /// Writes queued output; true when all of it went out, false when the socket is full (the write source is
-    /// armed) or the connection closed.
+    /// Writes queued output; true when all of it went out, false when the socket is full (`writeBlocked`: the
+    /// next output edge continues) or the connection closed.
     func flush() -> Bool {
+        guard !writeBlocked else { return false }
         while outOffset < out.count {
             let result = out.withUnsafeBytes { socket.send(UnsafeRawBufferPointer(rebasing: $0[outOffset...])) }
             switch result {
             case .bytes(let n):
                 outOffset += n
-                lastActivity = .now()
+                lastActivity = loop.now
             case .wouldBlock:
-                armWrite()
+                writeBlocked = true
                 return false
             case .endOfFile, .failed:
                 closeNow()
@@ -75,79 +122,29 @@ extension HTTPConnection {
         }
         if out.capacity > 256 * 1024 { out = [] } else { out.removeAll(keepingCapacity: true) }
         outOffset = 0
-        disarmWrite()
         return lifecycle != .closed
     }
 
-    /// The socket can take more: continue where `flush` stopped.
-    func writable() {
-        dispatchPrecondition(condition: .onQueue(queue))
-        guard lifecycle != .closed else { return }
-        pump()
+    /// Half-closes and discards input until the peer closes or `lingerTime` passes, so that a client still sending
+    /// (an oversized body) reads the final response instead of a reset (RFC 9112 §9.6).
+    func beginLinger() {
+        socket.shutdownWrite()
+        lifecycle = .lingering
+        lingerDeadline = MonotonicClock.deadline(after: loop.now, draining ? .milliseconds(250) : Self.lingerTime)
+        updateTimer()
+        if readReady { discardInput() }
     }
 
-    private func armWrite() {
-        suspendReading()  // back-pressure: no new requests while responses wait
-        guard !writeArmed else { return }
-        writeArmed = true
-        if let writeSource {
-            writeSource.resume()
-            return
-        }
-        let source = DispatchSource.makeWriteSource(fileDescriptor: socket.fd, queue: queue)
-        source.setEventHandler { self.writable() }
-        source.setCancelHandler { self.sourceCancelled() }
-        writeSource = source
-        source.activate()
-    }
-
-    private func disarmWrite() {
-        guard writeArmed, let writeSource else { return }
-        writeArmed = false
-        writeSource.suspend()
-    }
-
-    func suspendReading() {
-        guard !readSuspended else { return }
-        readSuspended = true
-        readSource.suspend()
-    }
-
-    func resumeReading() {
-        guard readSuspended, !peerFinished else { return }
-        readSuspended = false
-        readSource.resume()
-    }
-
-    /// Cancels the sources; the descriptor is closed once they are all cancelled, so it cannot be reused while
-    /// a source still watches it.
+    /// Closes the descriptor (which leaves the epoll set) and tells the loop and the server.
     func closeNow() {
-        dispatchPrecondition(condition: .onQueue(queue))
         guard lifecycle != .closed else { return }
         lifecycle = .closed
-        timer.cancel()
-        pendingCancellations = 1
-        if let writeSource {
-            pendingCancellations += 1
-            if !writeArmed { writeSource.resume() }  // a suspended source never runs its cancel handler
-            writeArmed = true
-            writeSource.cancel()
-        }
-        if readSuspended {
-            readSuspended = false
-            readSource.resume()
-        }
-        readSource.cancel()
-    }
-
-    /// A source's cancel handler: the last one closes the descriptor and tells the server.
-    func sourceCancelled() {
-        pendingCancellations -= 1
-        guard pendingCancellations == 0 else { return }
+        loop.deregister(token)
         socket.close()
-        wire = []
+        streaming = nil
         out = []
+        plainOut = []
         parser = HTTPParser()
-        onClose(self)
+        onClose()
     }
 }

@@ -1,9 +1,8 @@
-import Dispatch
-
-/// Header-read, idle, stall and linger timeouts with one timer per connection.
+/// Header-read, idle, stall, linger and hold-back deadlines, on the loop's timer heap.
 ///
-/// The timer is not rescheduled on every request: state changes only move a deadline, and the timer is moved
-/// only when the new deadline is earlier than its next firing. When it fires early it re-arms for the real deadline.
+/// The heap is not pushed on every request: state changes only move a deadline, and an entry is pushed only when
+/// the new deadline is earlier than the one the loop will call back for. When that comes early, it pushes the real
+/// deadline.
 extension HTTPConnection {
     /// What happens when the deadline passes.
     enum TimeoutAction {
@@ -11,37 +10,41 @@ extension HTTPConnection {
         case requestTimeout
         /// Nothing is under way, or the peer stalled: close without a response.
         case close
+        /// A held-back response may go out (`HTTPResponse.holdBack`).
+        case release
     }
 
-    /// The current deadline and what to do when it passes.
-    func currentDeadline() -> (DispatchTime, TimeoutAction) {
+    /// The current deadline (`MonotonicClock` nanoseconds) and what to do when it passes.
+    func currentDeadline() -> (UInt64, TimeoutAction) {
         switch lifecycle {
         case .lingering:
             return (lingerDeadline, .close)
         case .closed:
-            return (.distantFuture, .close)
+            return (.max, .close)
         case .open, .closingAfterFlush:
             break
         }
-        let idle = DispatchTimeInterval(configuration.idleTimeout)
-        if writeArmed { return (lastActivity + idle, .close) }  // the client stopped reading
+        if let heldUntil { return (heldUntil, .release) }
+        let idle = configuration.idleTimeout
+        if writeBlocked { return (MonotonicClock.deadline(after: lastActivity, idle), .close) }  // not reading
         switch parser.phase {
         case .idle:
             // A fresh connection gets the header timeout for its first byte: idle sockets are cheap to open.
             if requestsServed == 0 {
-                return (acceptedAt + DispatchTimeInterval(configuration.headerReadTimeout), .close)
+                return (MonotonicClock.deadline(after: acceptedAt, configuration.headerReadTimeout), .close)
             }
-            return (lastActivity + idle, .close)
+            return (MonotonicClock.deadline(after: lastActivity, idle), .close)
         case .head:
             return (
-                (headStartedAt ?? lastActivity) + DispatchTimeInterval(configuration.headerReadTimeout), .requestTimeout
+                MonotonicClock.deadline(after: headStartedAt ?? lastActivity, configuration.headerReadTimeout),
+                .requestTimeout
             )
         case .body:
-            return (lastActivity + idle, .close)
+            return (MonotonicClock.deadline(after: lastActivity, idle), .close)
         }
     }
 
-    /// Notes when a request's head began and moves the timer earlier if the deadline now is.
+    /// Notes when a request's head began and asks the loop for an earlier call if the deadline now is earlier.
     func updateTimer() {
         if parser.phase == .head {
             if headStartedAt == nil { headStartedAt = lastActivity }
@@ -52,26 +55,39 @@ extension HTTPConnection {
         if deadline < scheduledFire { arm(deadline) }
     }
 
-    private func arm(_ deadline: DispatchTime) {
+    private func arm(_ deadline: UInt64) {
+        guard lifecycle != .closed else { return }
         scheduledFire = deadline
-        timer.schedule(deadline: deadline, repeating: .never, leeway: .milliseconds(20))
+        loop.schedule(token, at: deadline)
     }
 
-    /// The timer fired: act if the deadline passed, else wait for the later deadline.
+    /// The loop's timer heap: only the entry the connection still expects counts.
+    func deadlinePassed(_ deadline: UInt64) {
+        guard deadline == scheduledFire else { return }
+        scheduledFire = .max
+        timerFired()
+    }
+
+    /// Acts if the deadline passed, else waits for the later deadline.
     func timerFired() {
-        dispatchPrecondition(condition: .onQueue(queue))
-        scheduledFire = .distantFuture
         guard lifecycle != .closed else { return }
-        // On a loaded machine bytes can be waiting whose read event has not run yet: take them first, so a client
-        // that did send in time is not judged by a stale phase.
-        if lifecycle == .open && !readSuspended { readable() }
-        guard lifecycle != .closed else { return }
-        let (deadline, action) = currentDeadline()
-        guard DispatchTime.now() >= deadline else {
+        var (deadline, action) = currentDeadline()
+        if loop.now >= deadline && action != .release && lifecycle == .open && !writeBlocked && !peerFinished {
+            // Bytes may have arrived since this turn's epoll_wait: take them first, so a client that did send in
+            // time is not judged by a stale phase.
+            readReady = true
+            drive()
+            guard lifecycle != .closed else { return }
+            (deadline, action) = currentDeadline()
+        }
+        guard loop.now >= deadline else {
             if deadline < scheduledFire { arm(deadline) }
             return
         }
         switch action {
+        case .release:
+            heldUntil = nil
+            drive()
         case .close:
             logger.debug("\(parser.remoteAddress): timed out (\(lifecycle), \(parser.phase)), closing")
             // Between requests, end a TLS session cleanly (best effort); not inside a streamed body.
@@ -85,7 +101,7 @@ extension HTTPConnection {
             answerAndClose(configuration.errorResponse(.requestTimeout("The request header section took too long.")))
             encodeOutput()
             transport.shutdown(toSocket: &out)
-            pump()
+            drive()
         }
     }
 }

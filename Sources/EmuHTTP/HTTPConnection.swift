@@ -1,14 +1,13 @@
-import Dispatch
-
 /// One accepted connection: socket bytes → transport → parser → responder → serializer → transport → socket.
 ///
-/// Confined to `queue`: one serial queue and one read source per connection; a write source only while the socket
-/// is full (EAGAIN), which also suspends reading so a client that does not read cannot make the server buffer
-/// without bound. Responses to pipelined requests go out in request order because the responder is called
-/// synchronously, in order, on this queue.
-final class HTTPConnection: @unchecked Sendable {
-    // @unchecked Sendable: every `var` below is read and written only on `queue` (dispatchPrecondition in the entry
-    // points); the `let`s are immutable, and the sources are only touched on `queue` or before activation.
+/// Confined to its event loop's thread. The socket is edge-triggered (epoll(7)) for input and output at once, so
+/// it is registered once and never modified: an event only sets `readReady` or clears `writeBlocked`, and `drive`
+/// does what those allow. While the socket is full, reading stops, so a client that does not read cannot make the
+/// server buffer without bound. Responses to pipelined requests go out in request order because the responder is
+/// called synchronously, in order, on the loop.
+final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
+    // @unchecked Sendable: made on the accepting thread, handed to `loop` through its inbox, and from `start` on
+    // every `var` is read and written only on the loop's thread; the `let`s are immutable.
 
     /// Where the connection is in its life.
     enum Lifecycle {
@@ -18,37 +17,32 @@ final class HTTPConnection: @unchecked Sendable {
         case closingAfterFlush
         /// Half-closed; discarding what the peer still sends until it closes (RFC 9112 §9.6), bounded in time.
         case lingering
-        /// Sources cancelled; the descriptor closes when both cancel handlers have run.
+        /// The descriptor is closed and the loop has forgotten the connection.
         case closed
     }
 
-    /// The largest read; TLS records are at most 16 KiB + overhead, so a read holds at least one.
-    static let readSize = 32 * 1024
+    /// At most this much is read before the buffered requests are answered, so an upload cannot fill memory
+    /// before the parser judges it.
+    static let readBurst = 4 * EventLoop.readSize
     /// The size asked of a streamed body per piece.
     static let streamPieceSize = 64 * 1024
     /// Past this much unsent output, parsing pauses until the socket takes it.
     static let outputHighWater = 1024 * 1024
     /// How long a half-closed connection waits for the peer to close.
-    static let lingerTime = DispatchTimeInterval.seconds(2)
+    static let lingerTime = Duration.seconds(2)
 
-    let id: Int
     let socket: Socket
-    let queue: DispatchQueue
-    let readSource: any DispatchSourceRead
-    let timer: any DispatchSourceTimer
-    var writeSource: (any DispatchSourceWrite)?
+    let loop: EventLoop
     let transport: any ConnectionTransport
     let responder: any HTTPResponder
     let configuration: HTTPServerConfiguration
     let logger: Logger
-    let onClose: @Sendable (HTTPConnection) -> Void
-    /// Socket reads land here; freed in `deinit`.
-    let readBuffer: UnsafeMutableRawBufferPointer
+    let onClose: @Sendable () -> Void
 
+    /// The loop's name for this connection (events and deadlines).
+    var token = 0
     var parser: HTTPParser
     var serializer = HTTPResponseSerializer()
-    /// The last read's bytes, handed to the transport (reused).
-    var wire: [UInt8] = []
     /// Serialized responses not yet given to the transport.
     var plainOut: [UInt8] = []
     /// Bytes for the socket; `out[outOffset...]` is unsent.
@@ -61,73 +55,77 @@ final class HTTPConnection: @unchecked Sendable {
     var piece: [UInt8] = []
 
     var lifecycle = Lifecycle.open
-    var readSuspended = false
-    var writeArmed = false
+    /// An input edge came and the socket may still hold bytes (edge-triggered: no new event until it is drained).
+    var readReady = false
+    /// The peer hung up (EPOLLRDHUP/EPOLLHUP): read to end-of-file, a short read no longer means "empty".
+    var hangupSeen = false
+    /// A send hit EAGAIN; the next output edge clears it.
+    var writeBlocked = false
     /// The peer closed its sending side (read returned 0).
     var peerFinished = false
     /// `HTTPServer.stop()` asked this connection to finish its current request and close.
     var draining = false
     var requestsServed = 0
-    let acceptedAt = DispatchTime.now()
-    var lastActivity = DispatchTime.now()
-    var headStartedAt: DispatchTime?
-    var lingerDeadline = DispatchTime.distantFuture
-    var scheduledFire = DispatchTime.distantFuture
-    var pendingCancellations = 0
+    /// `MonotonicClock` times.
+    var acceptedAt: UInt64 = 0
+    var lastActivity: UInt64 = 0
+    var headStartedAt: UInt64?
+    var lingerDeadline = UInt64.max
+    /// A response is held back until then (`HTTPResponse.holdBack`): nothing is written or read before it.
+    var heldUntil: UInt64?
+    /// The earliest deadline the loop will call back for.
+    var scheduledFire = UInt64.max
 
     init(
-        id: Int, accepted: Socket.Accepted, transport: any ConnectionTransport, isSecure: Bool,
+        accepted: Socket.Accepted, loop: EventLoop, transport: any ConnectionTransport, isSecure: Bool,
         responder: any HTTPResponder, configuration: HTTPServerConfiguration, logger: Logger,
-        onClose: @escaping @Sendable (HTTPConnection) -> Void
+        onClose: @escaping @Sendable () -> Void
     ) {
-        self.id = id
         self.socket = accepted.socket
+        self.loop = loop
         self.transport = transport
         self.responder = responder
         self.configuration = configuration
         self.logger = logger
         self.onClose = onClose
-        self.queue = DispatchQueue(label: "rpemu.http.connection", target: .global())
-        self.readSource = DispatchSource.makeReadSource(fileDescriptor: accepted.socket.fd, queue: queue)
-        self.timer = DispatchSource.makeTimerSource(queue: queue)
-        self.readBuffer = .allocate(byteCount: Self.readSize, alignment: 16)
         self.parser = HTTPParser(
             maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes,
             isSecure: isSecure, remoteAddress: accepted.remoteAddress)
     }
 
-    deinit { readBuffer.deallocate() }
-
-    /// Starts reading and the timers.
+    /// Joins the loop (on its thread): watches the socket and starts the timeouts.
     func start() {
-        readSource.setEventHandler { self.readable() }
-        readSource.setCancelHandler { self.sourceCancelled() }
-        timer.setEventHandler { self.timerFired() }
-        queue.async {
-            self.updateTimer()
-            self.readSource.activate()
-            self.timer.activate()
+        acceptedAt = loop.now
+        lastActivity = loop.now
+        let events = Epoll.Mask.input | Epoll.Mask.output | Epoll.Mask.peerHangup | Epoll.Mask.edgeTriggered
+        do {
+            token = try loop.register(self, fd: socket.fd, events: events)
+        } catch {
+            logger.warn("\(parser.remoteAddress): \(error)")
+            lifecycle = .closed
+            socket.close()
+            onClose()
+            return
         }
+        updateTimer()
+        // A socket already readable when added reports at once (epoll_ctl(2)), so the first request is not missed.
     }
 
     /// Graceful stop: close now if idle, else after the request under way is answered.
     func beginDrain() {
-        queue.async {
-            self.draining = true
-            if self.lifecycle == .open && self.parser.phase == .idle && !self.writeArmed && self.streaming == nil {
-                self.closeNow()
-            }
+        draining = true
+        if lifecycle == .open && parser.phase == .idle && !writeBlocked && streaming == nil && heldUntil == nil
+            && outOffset == out.count
+        {
+            closeNow()
         }
     }
-
-    /// Closes whatever state the connection is in (the drain timeout passed).
-    func forceClose() { queue.async { self.closeNow() } }
 
     /// Continues a streamed body, then parses what is buffered and answers every complete request, in order.
     /// Returns true when it stopped early because unsent output passed the high-water mark.
     func processInput() -> Bool {
         var stoppedEarly = false
-        while lifecycle == .open || (lifecycle == .closingAfterFlush && streaming != nil) {
+        while heldUntil == nil && (lifecycle == .open || (lifecycle == .closingAfterFlush && streaming != nil)) {
             if out.count - outOffset + plainOut.count > Self.outputHighWater {
                 stoppedEarly = true
                 break
@@ -159,6 +157,9 @@ final class HTTPConnection: @unchecked Sendable {
                     streaming = (body, request.version.minor >= 1)
                 }
                 if !keepAlive { lifecycle = .closingAfterFlush }
+                if response.holdBack > .zero {
+                    heldUntil = MonotonicClock.deadline(after: MonotonicClock.now(), response.holdBack)
+                }
             }
         }
         encodeOutput()
@@ -212,37 +213,5 @@ final class HTTPConnection: @unchecked Sendable {
             return
         }
         if plainOut.capacity > 256 * 1024 { plainOut = [] } else { plainOut.removeAll(keepingCapacity: true) }
-    }
-
-    /// Answers, writes, and decides what comes next; runs after every read and whenever the socket drains.
-    func pump() {
-        var more = true
-        while more {
-            more = lifecycle == .open || streaming != nil ? processInput() : false
-            guard flush() else { return }  // blocked: the write source calls back; or closed
-        }
-        switch lifecycle {
-        case .closingAfterFlush:
-            if peerFinished { closeNow() } else { beginLinger() }
-        case .open:
-            if peerFinished || (draining && parser.phase == .idle) {
-                closeNow()  // nothing more will arrive; a partial request is dropped unanswered
-            } else {
-                resumeReading()
-                updateTimer()
-            }
-        case .lingering, .closed:
-            break
-        }
-    }
-
-    /// Half-closes and discards input until the peer closes or `lingerTime` passes, so that a client still sending
-    /// (an oversized body) reads the final response instead of a reset (RFC 9112 §9.6).
-    func beginLinger() {
-        socket.shutdownWrite()
-        lifecycle = .lingering
-        lingerDeadline = DispatchTime.now() + (draining ? .milliseconds(250) : Self.lingerTime)
-        resumeReading()
-        updateTimer()
     }
 }

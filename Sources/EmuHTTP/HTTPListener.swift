@@ -1,82 +1,89 @@
 import Dispatch
 
-/// A listening socket whose pending connections a read source accepts, on its own serial queue.
-final class HTTPListener: @unchecked Sendable {
-    // @unchecked Sendable: `paused` and the source's suspension are only touched on `queue`; the rest is immutable.
+/// A listening socket on one event loop, accepting what is pending whenever it is readable (level-triggered: what
+/// one turn leaves is reported again on the next).
+final class HTTPListener: EventLoopHandler, @unchecked Sendable {
+    // @unchecked Sendable: `token` and `paused` are only touched on `loop`; the rest is immutable.
+
+    /// How long accepting pauses after EMFILE/ENFILE, so a full descriptor table does not spin the loop.
+    static let exhaustionPause = Duration.milliseconds(100)
 
     let socket: Socket
     let bound: BoundListener
     let transport: any TransportFactory
-    let queue: DispatchQueue
-    let source: any DispatchSourceRead
+    let loop: EventLoop
     let logger: Logger
-    let onAccept: @Sendable (Socket.Accepted, HTTPListener) -> Void
-    /// Accepting paused after EMFILE/ENFILE, so the level-triggered source does not spin.
+    let onAccept: (Socket.Accepted, HTTPListener) -> Void
+    private var token = 0
     private var paused = false
 
     init(
-        configuration: ListenerConfiguration, logger: Logger,
+        configuration: ListenerConfiguration, loop: EventLoop, logger: Logger,
         onAccept: @escaping @Sendable (Socket.Accepted, HTTPListener) -> Void
     ) throws(SocketError) {
         let (socket, port) = try Socket.listen(host: configuration.host, port: configuration.port)
         self.socket = socket
         self.bound = BoundListener(host: configuration.host, port: port, isSecure: configuration.transport.isSecure)
         self.transport = configuration.transport
+        self.loop = loop
         self.logger = logger
         self.onAccept = onAccept
-        self.queue = DispatchQueue(label: "rpemu.http.listener.\(port)")
-        self.source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: queue)
     }
 
     /// Starts accepting.
     func start() {
-        source.setEventHandler { self.acceptPending() }
-        source.activate()
+        loop.execute {
+            do {
+                self.token = try self.loop.register(self, fd: self.socket.fd, events: Epoll.Mask.input)
+            } catch {
+                self.logger.error("cannot watch port \(self.bound.port): \(error)")
+            }
+        }
     }
 
     /// Stops accepting and closes the socket; returns once it is closed, so new connects are refused.
+    /// Not on the listener's loop.
     func close() {
         let closed = DispatchSemaphore(value: 0)
-        queue.sync {
-            source.setCancelHandler {
-                self.socket.close()
-                closed.signal()
-            }
-            if paused {
-                paused = false
-                source.resume()
-            }
-            source.cancel()
+        loop.execute {
+            self.loop.deregister(self.token)
+            self.socket.close()  // also leaves the epoll set
+            closed.signal()
         }
         closed.wait()
     }
 
-    /// Closes a listener that never started (another listener of the same `start` failed). A source must be
-    /// activated before it is released, and the socket closes only once the source is cancelled.
-    func discard() {
-        source.setCancelHandler { self.socket.close() }
-        source.activate()
-        source.cancel()
-    }
+    /// Closes a listener that never started (another listener of the same `start` failed).
+    func discard() { socket.close() }
 
-    private func acceptPending() {
-        dispatchPrecondition(condition: .onQueue(queue))
-        for _ in 0..<64 {  // bounded, so one listener cannot starve the others' queues
+    func handle(events: UInt32) {
+        for _ in 0..<64 {  // bounded, so a burst of connects cannot starve the loop's connections
             do throws(SocketError) {
                 guard let accepted = try socket.accept() else { return }
                 onAccept(accepted, self)
             } catch {
                 logger.warn("accept on port \(bound.port): \(error)")
                 guard Socket.isDescriptorExhaustion(error.code) else { return }
-                paused = true
-                source.suspend()
-                queue.asyncAfter(deadline: .now() + .milliseconds(100)) {
-                    guard self.paused else { return }
-                    self.paused = false
-                    self.source.resume()
-                }
+                setWatching(false)
+                loop.schedule(token, at: MonotonicClock.deadline(after: loop.now, Self.exhaustionPause))
                 return
             }
+        }
+    }
+
+    func deadlinePassed(_ deadline: UInt64) {
+        if paused { setWatching(true) }
+    }
+
+    func loopStopping() { socket.close() }
+
+    /// Pauses or resumes accepting; the socket stays in the epoll set, watched for nothing while paused.
+    private func setWatching(_ on: Bool) {
+        paused = !on
+        do {
+            try loop.epoll.modify(socket.fd, events: on ? Epoll.Mask.input : 0, token: token)
+        } catch {
+            logger.warn("port \(bound.port): \(error)")
         }
     }
 }

@@ -6,14 +6,20 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// When set, the body is this stream's output (`body` is ignored): written as it is produced.
     public var stream: (any HTTPBodyStream)?
+    /// How long the connection waits before writing this response (a deliberate delay, such as a fault rule's).
+    /// The connection arms a deadline instead of sleeping, so its event loop serves other connections meanwhile;
+    /// it reads no further request until the response is out.
+    public var holdBack: Duration
 
     public init(
-        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], stream: (any HTTPBodyStream)? = nil
+        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], stream: (any HTTPBodyStream)? = nil,
+        holdBack: Duration = .zero
     ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.stream = stream
+        self.holdBack = holdBack
     }
 
     /// The standard reason phrase for `status` (RFC 9110 §15), or "Unknown".
@@ -50,8 +56,9 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// What the server calls for every complete request. Called on the connection's serial queue:
-/// implementations must be thread-safe across connections and must not block for long.
+/// What the server calls for every complete request. Called on the connection's event loop thread, one request at
+/// a time per connection: implementations must be thread-safe across connections and must not block, since every
+/// connection on the same loop waits meanwhile (to answer later, set `HTTPResponse.holdBack`).
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest) -> HTTPResponse
 }

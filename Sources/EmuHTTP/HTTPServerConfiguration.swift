@@ -1,3 +1,5 @@
+import Glibc
+
 /// Limits, timeouts and the error renderer shared by every listener of an `HTTPServer`.
 public struct HTTPServerConfiguration: Sendable {
     /// Request line plus header fields, blank line included (RFC 9112 §2.1); over it → 431.
@@ -15,6 +17,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxConnections: Int
     /// How long `HTTPServer.stop()` lets in-flight requests finish before closing everything.
     public var drainTimeout: Duration
+    /// Event-loop threads, each waiting in `epoll_wait` for its share of the connections (at least 1).
+    public var eventLoops: Int
     /// The response for a request that could not be read (400, 408, 413, 417, 431, 501, 505).
     public var errorResponse: @Sendable (HTTPParseError) -> HTTPResponse
 
@@ -22,6 +26,7 @@ public struct HTTPServerConfiguration: Sendable {
         maxHeaderBytes: Int = 32 * 1024, maxBodyBytes: Int = 4 * 1024 * 1024,
         headerReadTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(60), maxConnections: Int = 1024, drainTimeout: Duration = .seconds(5),
+        eventLoops: Int = HTTPServerConfiguration.defaultEventLoops,
         errorResponse: @escaping @Sendable (HTTPParseError) -> HTTPResponse = HTTPServerConfiguration
             .defaultErrorResponse
     ) {
@@ -31,8 +36,14 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.drainTimeout = drainTimeout
+        self.eventLoops = max(eventLoops, 1)
         self.errorResponse = errorResponse
     }
+
+    /// Twice the processors online, at least 4: a responder waiting on the store's writer lock (or a slow one)
+    /// stalls only its own loop's connections, and a spare loop keeps the cores busy meanwhile
+    /// (docs/architecture.md "HTTP server" has the measurements).
+    public static var defaultEventLoops: Int { max(4, 2 * max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1)) }
 
     /// `{"error":{"code":"BadRequest","message":"..."}}` as `application/json; charset=utf-8`.
     public static func defaultErrorResponse(_ error: HTTPParseError) -> HTTPResponse {

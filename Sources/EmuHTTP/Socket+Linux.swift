@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The system calls, each wrapped once; `errno` is read right after the call that set it.
@@ -27,27 +28,21 @@ extension Socket {
     }
 
     /// Accepts one pending connection as a non-blocking socket with TCP_NODELAY; nil when none is pending.
-    ///
-    /// Glibc's Swift module does not export `accept4` (it needs `_GNU_SOURCE`), so the flags are set after `accept`.
+    /// accept4(2) sets the flags in the same call (the CLinux shim declares it: Glibc's module lacks `_GNU_SOURCE`).
     func accept() throws(SocketError) -> Accepted? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.accept(self.fd, $0, &length)
+                clinux_accept4(self.fd, $0, &length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             }
         }
         guard fd >= 0 else {
             let code = errno
             if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { return nil }
-            throw SocketError(operation: "accept", code: code, reason: Self.describe(code))
+            throw SocketError(operation: "accept4", code: code, reason: Self.describe(code))
         }
         let sock = Socket(fd: fd)
-        guard fcntl(fd, F_SETFL, O_NONBLOCK | O_RDWR) == 0, fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else {
-            let error = Self.lastError("fcntl")
-            sock.close()
-            throw error
-        }
         // RFC 9112 responses go out in one send; Nagle would only add latency.
         try? sock.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)")
         return Accepted(socket: sock, remoteAddress: Self.format(storage))

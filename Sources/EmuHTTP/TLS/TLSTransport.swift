@@ -3,8 +3,8 @@ import COpenSSL
 /// One server-side TLS session (RFC 8446, RFC 5246) as a byte transform: the socket's bytes go into a memory BIO,
 /// OpenSSL's records come out of another, so the connection code never sees a socket inside OpenSSL.
 ///
-/// Not thread-safe: confined to its connection's serial queue, like every ``ConnectionTransport``. Each call
-/// clears the thread's OpenSSL error queue first, because the next call may run on another Dispatch thread.
+/// Not thread-safe: confined to its connection's event loop, like every ``ConnectionTransport``. Each call
+/// clears the thread's OpenSSL error queue first, because the other connections of its loop share the thread.
 /// After a failure every later call throws the same error and ``shutdown(toSocket:)`` sends nothing (OpenSSL
 /// forbids `SSL_shutdown` after a fatal error).
 public final class TLSTransport: ConnectionTransport {
