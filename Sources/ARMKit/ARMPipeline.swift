@@ -2,7 +2,7 @@ import EmuCore
 import EmuHTTP
 
 /// Wraps a resolved route's handler (the app's fault injection, CONTRACT.md §8.4): it gets the route, the request
-/// and the handler to call, and may answer, throw or delay instead. It runs after auth, routing and the api-version
+/// and the handler to call, and may answer, throw or hold the response back (`ARMResponse.holdBack`) instead. It runs after auth, routing and the api-version
 /// check, so only requests that would be served reach it.
 public typealias ARMInterceptor =
     @Sendable (ARMRoute, ARMRequest, () throws(ARMError) -> ARMResponse) throws(ARMError) -> ARMResponse
@@ -71,12 +71,7 @@ public struct ARMPipeline: Sendable {
     }
 
     /// The response for an error: its status, the envelope, its extra headers.
-    public static func render(_ e: ARMError) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        for (k, v) in e.headers.sorted(by: { $0.key < $1.key }) { headers.add(k, v) }
-        headers.set("Content-Type", "application/json; charset=utf-8")
-        return HTTPResponse(status: e.status, headers: headers, body: e.envelope.serialized())
-    }
+    public static func render(_ e: ARMError) -> HTTPResponse { ARMResponse(error: e).httpResponse }
 
     /// `x-ms-request-id`, `x-ms-correlation-request-id`, no-cache headers and `x-ms-emulator-now`
     /// (reference/arm-spec.md §5 "Headers on every response").

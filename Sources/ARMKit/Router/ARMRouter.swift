@@ -12,29 +12,46 @@ public struct ARMResponse: Sendable {
     /// A body written as it is produced instead of `body` or `rawBody` (an answer too large to hold in memory);
     /// `headers` name its type.
     public var stream: (any HTTPBodyStream)?
+    /// How long the server waits before writing the response, without blocking (`HTTPResponse.holdBack`).
+    public var holdBack: Duration
 
     public init(
         status: Int, body: JSON? = nil, headers: HTTPHeaders = HTTPHeaders(), rawBody: [UInt8]? = nil,
-        stream: (any HTTPBodyStream)? = nil
+        stream: (any HTTPBodyStream)? = nil, holdBack: Duration = .zero
     ) {
         self.status = status
         self.body = body
         self.headers = headers
         self.rawBody = rawBody
         self.stream = stream
+        self.holdBack = holdBack
+    }
+
+    /// The response for an error: its status, the envelope (CONTRACT.md §7), its extra headers.
+    public init(error e: ARMError) {
+        var headers = HTTPHeaders()
+        for (k, v) in e.headers.sorted(by: { $0.key < $1.key }) { headers.add(k, v) }
+        headers.set("Content-Type", "application/json; charset=utf-8")
+        self.init(status: e.status, headers: headers, rawBody: e.envelope.serialized())
     }
 
     /// The HTTP response: a JSON body is serialized and typed `application/json; charset=utf-8`.
     public var httpResponse: HTTPResponse {
-        if let stream { return HTTPResponse(status: status, headers: headers, stream: stream) }
-        if let rawBody { return HTTPResponse(status: status, headers: headers, body: rawBody) }
-        var r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
-        if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }
+        var r: HTTPResponse
+        if let stream {
+            r = HTTPResponse(status: status, headers: headers, stream: stream)
+        } else if let rawBody {
+            r = HTTPResponse(status: status, headers: headers, body: rawBody)
+        } else {
+            r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
+            if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }
+        }
+        r.holdBack = holdBack
         return r
     }
 }
 
-/// A request handler: synchronous, called on the connection's queue (DESIGN.md "Server shape").
+/// A request handler: synchronous, called on the connection's event loop (docs/architecture.md "HTTP server").
 public typealias ARMHandler = @Sendable (ARMRequest) throws(ARMError) -> ARMResponse
 
 /// One method on one path template, with the api-versions it accepts.

@@ -5,10 +5,6 @@ import EmulatorStore
 import RestorePointEngine
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The fault rules (CONTRACT.md §8.4, docs/faults.md): kept in memory, written through to the meta table under
 /// `metaKey` with their counters, so rules, `nth` and seeded probabilities carry on across a restart.
 ///
@@ -96,14 +92,20 @@ final class FaultInjector: Sendable {
             case .failOperation: break
             }
         }
-        let result: Result<ARMResponse, ARMError>
-        if let answer {
-            result = .failure(answer)
-        } else {
-            do { result = .success(try next()) } catch { result = .failure(error) }
+        guard delay > 0 else {
+            if let answer { throw answer }
+            return try next()
         }
-        if delay > 0 { Self.sleep(seconds: min(delay, FaultRule.maxDelaySeconds)) }
-        return try result.get()
+        // Held back by the connection with a deadline, not a sleep: a sleep would stall every connection of the
+        // event loop serving this one (docs/architecture.md "HTTP server").
+        var response: ARMResponse
+        if let answer {
+            response = ARMResponse(error: answer)
+        } else {
+            do { response = try next() } catch { response = ARMResponse(error: error) }
+        }
+        response.holdBack = .milliseconds(Int64((min(delay, FaultRule.maxDelaySeconds) * 1000).rounded()))
+        return response
     }
 
     /// The error a restore point creation ends with, when a `failOperation` rule fires on it; the counters are
@@ -186,12 +188,5 @@ final class FaultInjector: Sendable {
         do { return try value() } catch {
             throw ARMError(status: 500, code: "InternalServerError", message: "The emulator's store failed: \(error).")
         }
-    }
-
-    private static func sleep(seconds: Double) {
-        var request = timespec(
-            tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) == -1, errno == EINTR { request = remaining }
     }
 }

@@ -1,4 +1,5 @@
 import ARMKit
+import Dispatch
 import EmuCore
 import EmuHTTP
 import RestorePointEngine
@@ -52,6 +53,12 @@ final class TestEmulator: @unchecked Sendable {
         let bytes = rawBody ?? body?.serialized() ?? []
         let request = HTTPRequest(method: method, target: target, headers: h, body: bytes, isSecure: secure)
         let r = emulator.respond(to: request)
+        if r.holdBack > .zero {
+            // The connection writes a held-back response (a fault rule's delay) only after it; so does this harness.
+            let (seconds, attoseconds) = r.holdBack.components
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .nanoseconds(nanoseconds))
+        }
         guard let stream = r.stream else { return Reply(status: r.status, headers: r.headers, body: r.body) }
         // A streamed body, read to its end as the connection would write it.
         var body: [UInt8] = []
