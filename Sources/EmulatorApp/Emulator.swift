@@ -57,7 +57,8 @@ public final class Emulator: Sendable {
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 headerReadTimeout: .milliseconds(Int64(config.headerTimeout * 1000)),
-                idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)), maxConnections: config.maxConnections),
+                idleTimeout: .milliseconds(Int64(config.idleTimeout * 1000)), maxConnections: config.maxConnections,
+                eventLoops: config.eventLoops),
             responder: responder, logger: logger)
         do {
             try app.db.write { tx throws(ARMError) in

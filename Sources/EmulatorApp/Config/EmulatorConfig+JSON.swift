@@ -28,6 +28,7 @@ extension EmulatorConfig {
         o["retryAfterSeconds"] = .double(retryAfter)
         o["strictApiVersions"] = .bool(strictAPIVersions)
         o["maxConnections"] = .int(Int64(maxConnections))
+        o["eventLoops"] = .int(Int64(eventLoops))
         o["headerTimeoutSeconds"] = .double(headerTimeout)
         o["idleTimeoutSeconds"] = .double(idleTimeout)
         var t = JSONObject()

@@ -111,6 +111,12 @@ extension EmulatorConfig {
             c, v throws(ConfigError) in c.maxConnections = try positive(v, flag: "--max-connections")
         },
         ConfigOption(
+            flag: "--event-loops", value: "<n>",
+            help: "HTTP event-loop threads (default twice the processors, at least 4)."
+        ) {
+            c, v throws(ConfigError) in c.eventLoops = try positive(v, flag: "--event-loops")
+        },
+        ConfigOption(
             flag: "--header-timeout", value: "<seconds>",
             help: "A client must send a request's headers within this time (default 10)."
         ) {

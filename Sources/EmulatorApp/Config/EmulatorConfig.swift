@@ -28,6 +28,8 @@ public struct EmulatorConfig: Sendable {
     public var retryAfter = 1.0
     public var strictAPIVersions = false
     public var maxConnections = 1024
+    /// Event-loop threads of the HTTP server (`HTTPServerConfiguration.eventLoops`).
+    public var eventLoops = HTTPServerConfiguration.defaultEventLoops
     public var headerTimeout = 10.0
     public var idleTimeout = 60.0
     /// Applied to the persisted clock at start (CONTRACT.md §8.1); nil keeps what the store has.
