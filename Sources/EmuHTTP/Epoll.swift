@@ -48,14 +48,10 @@ struct Epoll {
         try control(EPOLL_CTL_ADD, descriptor, events, token, "epoll_ctl(ADD)")
     }
 
-    /// Changes what `descriptor` is watched for (0: nothing, while staying registered).
+    /// Changes what `descriptor` is watched for (0: nothing, while staying registered). There is no removal:
+    /// closing a descriptor takes it out of the set (epoll(7) Q6; EmuHTTP never duplicates a socket).
     func modify(_ descriptor: Int32, events: UInt32, token: Int) throws(SocketError) {
         try control(EPOLL_CTL_MOD, descriptor, events, token, "epoll_ctl(MOD)")
-    }
-
-    /// Stops watching `descriptor`. Closing a descriptor removes it too, when no duplicate of it is open.
-    func remove(_ descriptor: Int32) {
-        _ = clinux_epoll_ctl(fd, EPOLL_CTL_DEL, descriptor, 0, 0)
     }
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) and returns how many events `events` holds (0 on EINTR).
