@@ -40,10 +40,10 @@ public struct HTTPServerConfiguration: Sendable {
         self.errorResponse = errorResponse
     }
 
-    /// Twice the processors online, at least 4: a responder waiting on the store's writer lock (or a slow one)
-    /// stalls only its own loop's connections, and a spare loop keeps the cores busy meanwhile
-    /// (docs/architecture.md "HTTP server" has the measurements).
-    public static var defaultEventLoops: Int { max(4, 2 * max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1)) }
+    /// One per processor online, at least 2 (so a responder waiting on a lock stalls only half the connections).
+    /// More loops than cores measured slower on 2 cores: responders preempted inside SQLite's mutexes made the
+    /// other loops wait (docs/architecture.md "HTTP server", docs/performance.md).
+    public static var defaultEventLoops: Int { max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     /// `{"error":{"code":"BadRequest","message":"..."}}` as `application/json; charset=utf-8`.
     public static func defaultErrorResponse(_ error: HTTPParseError) -> HTTPResponse {

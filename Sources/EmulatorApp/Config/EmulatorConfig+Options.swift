@@ -112,7 +112,7 @@ extension EmulatorConfig {
         },
         ConfigOption(
             flag: "--event-loops", value: "<n>",
-            help: "HTTP event-loop threads (default twice the processors, at least 4)."
+            help: "HTTP event-loop threads (default one per processor, at least 2)."
         ) {
             c, v throws(ConfigError) in c.eventLoops = try positive(v, flag: "--event-loops")
         },
