@@ -5,8 +5,11 @@ import EmuHTTP
 /// headers every response carries.
 public struct ARMResponse: Sendable {
     public var status: Int
-    public var body: JSON?
+    public var body: JSON? { didSet { serializedBody = nil } }
     public var headers: HTTPHeaders
+    /// `body` already serialized by its producer (a restore point render kept between reads); `httpResponse`
+    /// sends these bytes instead of serializing `body` again. Changing `body` drops them.
+    public private(set) var serializedBody: [UInt8]?
     /// Bytes sent as they are instead of a JSON body (a PEM file, a disk image range); `headers` name their type.
     public var rawBody: [UInt8]?
     /// A body written as it is produced instead of `body` or `rawBody` (an answer too large to hold in memory);
@@ -24,11 +27,17 @@ public struct ARMResponse: Sendable {
         self.stream = stream
     }
 
+    /// A JSON answer whose serialization the producer holds: `serialized` must be `body.serialized()`.
+    public init(status: Int, body: JSON, serialized: [UInt8]) {
+        self.init(status: status, body: body)
+        serializedBody = serialized
+    }
+
     /// The HTTP response: a JSON body is serialized and typed `application/json; charset=utf-8`.
     public var httpResponse: HTTPResponse {
         if let stream { return HTTPResponse(status: status, headers: headers, stream: stream) }
         if let rawBody { return HTTPResponse(status: status, headers: headers, body: rawBody) }
-        var r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
+        var r = HTTPResponse(status: status, headers: headers, body: serializedBody ?? body?.serialized() ?? [])
         if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }
         return r
     }

@@ -12,6 +12,8 @@ final class AppContext: Sendable {
     let logger: Logger
     /// The fault rules (CONTRACT.md §8.4).
     let faults: FaultInjector
+    /// Restore point documents kept between reads while they hold (`RestorePointService.get`).
+    let renders = RenderCache()
 
     init(db: Database, clock: ClockService, config: EmulatorConfig, logger: Logger) {
         self.db = db

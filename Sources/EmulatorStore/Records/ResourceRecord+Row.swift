@@ -58,14 +58,17 @@ extension ResourceRecord {
         try self.init(row: s, key: s.text(at: 0), body: s.json(at: 10))
     }
 
-    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one.
-    init(row s: SQLiteStatement, bodies: ParsedBodyCache?) throws(StoreError) {
+    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one;
+    /// `version` is that body's version in `bodies` (nil without one).
+    init(row s: SQLiteStatement, bodies: ParsedBodyCache?, version: inout BodyVersion?) throws(StoreError) {
         guard let bodies else {
             try self.init(row: s)
             return
         }
         let key = s.text(at: 0)
-        try self.init(row: s, key: key, body: s.json(at: 10, key: key, cache: bodies))
+        let body = try s.json(at: 10, key: key, cache: bodies)
+        version = body?.version
+        self.init(row: s, key: key, body: body?.json)
     }
 
     private init(row s: SQLiteStatement, key: String, body: JSON?) {

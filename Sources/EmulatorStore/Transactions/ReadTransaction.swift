@@ -25,8 +25,16 @@ public class ReadTransaction {
 
     /// The resource stored under `key`.
     public func resource(key: String) throws(StoreError) -> ResourceRecord? {
+        try versionedResource(key: key)?.record
+    }
+
+    /// The resource stored under `key`, with the version of its body text (`BodyVersion`; nil in a write
+    /// transaction or when the body is too long to keep parsed).
+    public func versionedResource(key: String) throws(StoreError) -> (record: ResourceRecord, version: BodyVersion?)? {
         try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
-            try ResourceRecord(row: s, bodies: bodies)
+            var version: BodyVersion?
+            let record = try ResourceRecord(row: s, bodies: bodies, version: &version)
+            return (record, version)
         }
     }
 
