@@ -58,6 +58,9 @@ public struct ARMRoute: Sendable {
 /// `/subscriptions/{s}/providers/...` never reads as a resource group called `providers`.
 public struct ARMRouter: Sendable {
     public private(set) var routes: [ARMRoute] = []
+    /// The indices in `routes` of the patterns with each number of segments: only those can match a path of that
+    /// length, so a request tries a handful of routes instead of all of them.
+    private var bySegmentCount: [[Int]] = []
     /// Appended to the 404 message for an unknown route: what the emulator does serve.
     public var unmatchedHint: String
 
@@ -66,7 +69,13 @@ public struct ARMRouter: Sendable {
     public mutating func add(
         _ method: HTTPMethod, _ template: String, family: APIVersionFamily, _ handler: @escaping ARMHandler
     ) {
-        routes.append(ARMRoute(method: method, pattern: RoutePattern(template), family: family, handler: handler))
+        let pattern = RoutePattern(template)
+        let count = pattern.segments.count
+        if bySegmentCount.count <= count {
+            bySegmentCount += Array(repeating: [], count: count + 1 - bySegmentCount.count)
+        }
+        bySegmentCount[count].append(routes.count)
+        routes.append(ARMRoute(method: method, pattern: pattern, family: family, handler: handler))
     }
 
     /// The route and its captures, or the ARM error for an unknown path (404) or method (405).
@@ -76,7 +85,9 @@ public struct ARMRouter: Sendable {
         var best: (index: Int, literals: Int)?
         var bestPattern: Int?
         var bestPatternLiterals = -1
-        for (index, route) in routes.enumerated() {
+        let candidates = path.count < bySegmentCount.count ? bySegmentCount[path.count] : []
+        for index in candidates {
+            let route = routes[index]
             guard let literals = route.pattern.matchedLiterals(path) else { continue }
             if literals > bestPatternLiterals {
                 bestPattern = index
