@@ -115,7 +115,8 @@ public final class EmulatorStore: Sendable {
         mapError: (StoreError) -> Failure, _ body: (WriteTransaction) throws(Failure) -> T
     ) throws(Failure) -> T {
         try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
-            try Self.transact(WriteTransaction(connection: connection), .immediate, mapError, body)
+            try Self.transact(
+                WriteTransaction(connection: connection, bodies: bodies), .immediate, mapError, body)
         }
     }
 
