@@ -93,13 +93,35 @@ struct ParsedBodyCacheTests {
         }
     }
 
-    @Test("write transactions read bodies without the cache", arguments: StoreKind.allCases)
-    func writesDoNotFill(kind: StoreKind) throws {
+    @Test("write transactions share the cache: what a write reads, a read finds parsed", arguments: StoreKind.allCases)
+    func writesShare(kind: StoreKind) throws {
         try withStore(kind) { store in
             let record = Fixture.resource()
             try store.write { tx in try tx.upsert(record) }
             #expect(try store.write { tx in try tx.resource(key: record.key) } == record)
-            #expect(store.bodies.usage.entries == 0)
+            #expect(store.bodies.usage.entries == 1)
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
+            #expect(store.bodies.usage.entries == 1)
+        }
+    }
+
+    @Test("a write that rolls back leaves no parse of its body behind for reads", arguments: StoreKind.allCases)
+    func rolledBackBody(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let stored = Fixture.resource()
+            try store.write { tx in try tx.upsert(stored) }
+            struct Abort: Error {}
+            #expect(throws: Abort.self) {
+                try store.write { tx in
+                    var changed = stored
+                    changed.body = ["changed": true]
+                    try tx.upsert(changed)
+                    #expect(try tx.resource(key: stored.key)?.body == ["changed": true])
+                    throw Abort()
+                }
+            }
+            #expect(try store.read { tx in try tx.resource(key: stored.key) } == stored)
+            #expect(try store.write { tx in try tx.resource(key: stored.key) } == stored)
         }
     }
 }

@@ -40,6 +40,9 @@ extension ResourceRecord {
             location = excluded.location, created_at = excluded.created_at, updated_at = excluded.updated_at,
             body = excluded.body
         """
+    // Names neither the key nor an indexed column: SQLite rewrites only the row, not one of the three index
+    // entries (sqlite.org/lang_update.html; an upsert's DO UPDATE sets every column and rewrites them all).
+    static let updateBody = "UPDATE resources SET body = ?2, updated_at = ?3 WHERE key = ?1"
     static let deleteByKey = "DELETE FROM resources WHERE key = ?1"
     static let deleteRange = "DELETE FROM resources WHERE key >= ?1 AND key < ?2"
     static let deleteBySubscription = "DELETE FROM resources WHERE subscription = ?1"

@@ -8,8 +8,10 @@ import RestorePointEngine
 /// A class so that a `WriteTransaction` is a `ReadTransaction`: query helpers take either.
 public class ReadTransaction {
     let connection: SQLiteConnection
-    /// Where `resource(key:)` finds bodies already parsed; nil in write transactions, which read what they
-    /// are about to change.
+    /// Where `resource(key:)` finds bodies already parsed. Write transactions share it too: a parse is a value,
+    /// changed only in the caller's copy, and an entry matches only the text it came from, so one kept from a
+    /// write that rolled back is never served for other text (a restore point create reads its resource group,
+    /// collection and VM unchanged each time).
     let bodies: ParsedBodyCache?
     private var isActive = true
 
