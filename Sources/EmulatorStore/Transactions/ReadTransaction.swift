@@ -30,8 +30,8 @@ public class ReadTransaction {
         try versionedResource(key: key)?.record
     }
 
-    /// The resource stored under `key`, with the version of its body text (`BodyVersion`; nil in a write
-    /// transaction or when the body is too long to keep parsed).
+    /// The resource stored under `key`, with the version of its body text (`BodyVersion`; nil when the body is
+    /// too long to keep parsed).
     public func versionedResource(key: String) throws(StoreError) -> (record: ResourceRecord, version: BodyVersion?)? {
         try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
             var version: BodyVersion?
