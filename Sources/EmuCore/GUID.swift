@@ -1,15 +1,23 @@
 import Synchronization
 
-/// Random version-4 GUIDs in Azure's lower-case 8-4-4-4-12 form (`2dc52b0f-8428-4af3-a50a-705867e55c4e`).
+/// GUIDs in Azure's lower-case 8-4-4-4-12 form (`2dc52b0f-8428-4af3-a50a-705867e55c4e`): random version 4, and
+/// time-ordered version 7 for ids.
 ///
-/// Every request gets one (`x-ms-request-id`), so this is on the hot path: two 64-bit draws and a table, not one
+/// Every request gets an id (`x-ms-request-id`), so this is on the hot path: two 64-bit draws and a table, not one
 /// system call per byte.
 public enum GUID {
     private static let hex = Array("0123456789abcdef".utf8)
-    /// The generator of `makeID()`, seeded once from the system's.
-    private static let ids: Mutex<Xoshiro256> = {
+
+    /// The state of `makeID()`: a generator seeded once from the system's, and the last id's time and counter.
+    private struct IDState {
+        var random: Xoshiro256
+        var millisecond: UInt64 = 0
+        var counter: UInt64 = 0
+    }
+
+    private static let ids: Mutex<IDState> = {
         var system = SystemRandomNumberGenerator()
-        return Mutex(Xoshiro256(seed: &system))
+        return Mutex(IDState(random: Xoshiro256(seed: &system)))
     }()
 
     /// A GUID from the system's generator (`getrandom`): for anything a client must not guess (SAS tokens).
@@ -18,24 +26,42 @@ public enum GUID {
         return make(using: &g)
     }
 
-    /// A GUID that is unique but guessable, without a system call: for request and operation ids, made for every
-    /// request (two `getrandom` calls per request otherwise).
+    /// A version-7 GUID (RFC 9562 §5.7) for request and operation ids: unique and guessable, made without a system
+    /// call, and each one sorts after the one before, as text too.
+    ///
+    /// Operations are stored under their id: a random key put each one at a random place in the table's index, a
+    /// page written and usually read per create (docs/performance.md, "Restore points at scale"); ids in
+    /// creation order append. The 12 bits after the version count ids within one millisecond (RFC 9562 §6.2,
+    /// method 1), from a random start below 2,048; a full counter borrows the next millisecond (§6.2, method 3).
     public static func makeID() -> String {
-        let (high, low) = ids.withLock { g in (g.next(), g.next()) }
-        return make(high: high, low: low)
+        let now = UInt64(max(0, Timestamp.wallClock().ticks / 10_000))
+        let (millisecond, counter, low) = ids.withLock { state in
+            if now > state.millisecond {
+                state.millisecond = now
+                state.counter = state.random.next() & 0x7FF
+            } else if state.counter < 0xFFF {
+                state.counter += 1
+            } else {
+                state.millisecond += 1
+                state.counter = state.random.next() & 0x7FF
+            }
+            return (state.millisecond, state.counter, state.random.next())
+        }
+        return make(high: millisecond << 16 | counter, low: low, version: 0x7000)
     }
 
     /// A GUID from a given generator (tests and seeded fixtures pass a deterministic one).
     public static func make(using g: inout some RandomNumberGenerator) -> String {
         let high = g.next()
-        return make(high: high, low: g.next())
+        return make(high: high, low: g.next(), version: 0x4000)
     }
 
-    private static func make(high: UInt64, low: UInt64) -> String {
+    /// `version` is the 13th hex digit, in place (0x4000: RFC 9562 §5.4; 0x7000: §5.7).
+    private static func make(high: UInt64, low: UInt64, version: UInt64) -> String {
         var high = high
         var low = low
-        // RFC 9562 §5.4: version 4 in the 13th hex digit, variant 10xx in the 17th.
-        high = (high & ~0xF000) | 0x4000
+        // The version in the 13th hex digit, variant 10xx in the 17th (RFC 9562 §4.1, §4.2).
+        high = (high & ~0xF000) | version
         low = (low & ~(0xC000 << 48)) | (0x8000 << 48)
         return String(unsafeUninitializedCapacity: 36) { buffer in
             var i = 0

@@ -1,11 +1,10 @@
-import Synchronization
-
 /// The emulator's persistent state in one SQLite database (CONTRACT.md §9).
 ///
-/// One writer connection behind a `Mutex` serializes writes; reads run on read-only connections from a
-/// `ReaderPool`, beside the writer, each on a consistent WAL snapshot. In memory there is a single
-/// connection, so reads queue behind writes. A transaction closure must not call `read` or `write` on the
-/// same store: the mutex is not re-entrant, and a nested read would not see the open write.
+/// One writer connection behind a `WriterLock` serializes writes; reads run on read-only connections from a
+/// `ReaderPool`, beside the writer, each on a consistent WAL snapshot; a `WALCheckpointer` copies the WAL into
+/// the database file beside them. In memory there is a single connection, so reads queue behind writes. A
+/// transaction closure must not call `read` or `write` on the same store: the lock is not re-entrant, and a
+/// nested read would not see the open write.
 public final class EmulatorStore: Sendable {
     /// The schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = Schema.currentVersion
@@ -26,9 +25,11 @@ public final class EmulatorStore: Sendable {
     /// The database file, or nil in memory.
     public let path: String?
     /// The one writer; nil once closed.
-    private let writer: Mutex<ExclusiveConnection?>
+    private let writer: WriterLock<ExclusiveConnection?>
     /// Readers for a file; nil in memory, where reads use the writer.
     private let readers: ReaderPool?
+    /// Checkpoints for a file; nil in memory, which has no WAL.
+    let checkpointer: WALCheckpointer?
     /// Parsed bodies that read transactions share (`resource(key:)`).
     let bodies = ParsedBodyCache()
 
@@ -36,22 +37,37 @@ public final class EmulatorStore: Sendable {
     ///
     /// A file is put in WAL mode with `synchronous` applied; a file whose schema is newer than
     /// `schemaVersion` is refused with `StoreError.newerSchema` and left untouched.
-    public init(location: StoreLocation, synchronous: SynchronousMode = .normal) throws(StoreError) {
-        let connection: SQLiteConnection
+    public convenience init(location: StoreLocation, synchronous: SynchronousMode = .normal) throws(StoreError) {
+        try self.init(location: location, synchronous: synchronous, checkpointFrames: nil)
+    }
+
+    /// `init(location:synchronous:)` with the checkpointer's (passive, restart) WAL frame thresholds (tests).
+    init(
+        location: StoreLocation, synchronous: SynchronousMode = .normal, checkpointFrames: (Int, Int)?
+    ) throws(StoreError) {
         switch location {
         case .file(let directory):
             try Self.createDirectory(directory)
             let separator = directory.hasSuffix("/") ? "" : "/"
             let path = directory + separator + StoreLocation.fileName
-            connection = try Self.openWriter(path: path, synchronous: synchronous)
+            let connection = try Self.openWriter(path: path, synchronous: synchronous)
+            let writer = WriterLock<ExclusiveConnection?>(ExclusiveConnection(connection))
+            let frames =
+                checkpointFrames ?? (WALCheckpointer.defaultPassiveFrames, WALCheckpointer.defaultRestartFrames)
+            let checkpointer = WALCheckpointer(
+                path: path, synchronous: synchronous, passiveFrames: frames.0, restartFrames: frames.1,
+                withWriterLock: { body in writer.withLock { _ in body() } })
+            do throws(SQLiteError) { try checkpointer.attach(to: connection) } catch { throw .sqlite(error) }
             self.path = path
+            self.writer = writer
+            self.checkpointer = checkpointer
             readers = ReaderPool(path: path, busyTimeout: Self.busyTimeoutMilliseconds)
         case .inMemory:
-            connection = try Self.openWriter(path: ":memory:", synchronous: nil)
+            writer = WriterLock(ExclusiveConnection(try Self.openWriter(path: ":memory:", synchronous: nil)))
             path = nil
             readers = nil
+            checkpointer = nil
         }
-        writer = Mutex(ExclusiveConnection(connection))
     }
 
     deinit { close() }
@@ -99,7 +115,8 @@ public final class EmulatorStore: Sendable {
         mapError: (StoreError) -> Failure, _ body: (WriteTransaction) throws(Failure) -> T
     ) throws(Failure) -> T {
         try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
-            try Self.transact(WriteTransaction(connection: connection), .immediate, mapError, body)
+            try Self.transact(
+                WriteTransaction(connection: connection, bodies: bodies), .immediate, mapError, body)
         }
     }
 
@@ -107,6 +124,7 @@ public final class EmulatorStore: Sendable {
     /// Closing the last connection checkpoints the WAL into the database file.
     public func close() {
         readers?.close()
+        checkpointer?.close()  // before the writer: a restart round takes the writer lock.
         writer.withLock { box in
             box?.connection.close()
             box = nil

@@ -22,6 +22,7 @@ public final class ParsedBodyCache: Sendable {
         let key: String
         let text: [UInt8]
         let json: JSON
+        let version: BodyVersion
         var referenced: Bool
     }
 
@@ -30,6 +31,7 @@ public final class ParsedBodyCache: Sendable {
         var index: [String: Int] = [:]
         var hand = 0
         var bytes = 0
+        var lastVersion: UInt64 = 0
 
         /// A free slot: the next empty one under the hand, or the first unreferenced one, evicted; referenced
         /// entries passed over lose their mark (CLOCK).
@@ -73,26 +75,36 @@ public final class ParsedBodyCache: Sendable {
     func json<Failure: Error>(
         key: String, text: UnsafeBufferPointer<UInt8>, parse: () throws(Failure) -> JSON
     ) throws(Failure) -> JSON {
-        let cached = state.withLock { state -> JSON? in
+        try versioned(key: key, text: text, parse: parse).json
+    }
+
+    /// `json(key:text:parse:)` with the version of the entry that holds it; nil when the text is too long to keep.
+    func versioned<Failure: Error>(
+        key: String, text: UnsafeBufferPointer<UInt8>, parse: () throws(Failure) -> JSON
+    ) throws(Failure) -> (json: JSON, version: BodyVersion?) {
+        let cached = state.withLock { state -> (JSON, BodyVersion)? in
             guard let i = state.index[key], let entry = state.slots[i],
                 entry.text.withUnsafeBufferPointer({ Self.equal($0, text) })
             else { return nil }
             state.slots[i]?.referenced = true
-            return entry.json
+            return (entry.json, entry.version)
         }
         if let cached { return cached }
         let json = try parse()
-        guard text.count <= maxBytes / 4 else { return json }
-        let entry = Entry(key: key, text: Array(text), json: json, referenced: false)
-        state.withLock { state in
+        guard text.count <= maxBytes / 4 else { return (json, nil) }
+        let copy = Array(text)
+        let version = state.withLock { state in
             if let i = state.index[key] { state.remove(at: i) }
             var slot = state.freeSlot()
-            while state.bytes + entry.text.count > maxBytes { slot = state.freeSlot() }
-            state.slots[slot] = entry
+            while state.bytes + copy.count > maxBytes { slot = state.freeSlot() }
+            state.lastVersion += 1
+            let version = BodyVersion(value: state.lastVersion)
+            state.slots[slot] = Entry(key: key, text: copy, json: json, version: version, referenced: false)
             state.index[key] = slot
-            state.bytes += entry.text.count
+            state.bytes += copy.count
+            return version
         }
-        return json
+        return (json, version)
     }
 
     /// How many bodies and how many bytes of text are kept.
@@ -103,4 +115,12 @@ public final class ParsedBodyCache: Sendable {
         guard let x = a.baseAddress, let y = b.baseAddress else { return true }
         return memcmp(x, y, a.count) == 0
     }
+}
+
+/// One exact stored text of a resource body, as the parsed body cache holds it: two reads with the same version read
+/// byte-identical text, so whatever is computed from a body alone can be kept under its version. A version is
+/// never given out twice by one cache (a changed text, or the same text parsed again after eviction, gets a new
+/// one), and versions of different stores are never compared (each process has one store).
+public struct BodyVersion: Hashable, Sendable {
+    let value: UInt64
 }

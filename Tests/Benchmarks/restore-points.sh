@@ -31,35 +31,13 @@
 # Exits 0 even when targets are missed: it is a report. Exits non-zero only when it cannot measure.
 set -uo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/Tests/Benchmarks"
-cd "$ROOT"
-
-RUNS="${RUNS:-1}"
-DURATION="${DURATION:-10}"
-CONNECTIONS="${CONNECTIONS:-64}"
-THREADS="${THREADS:-2}"
+BENCH=restore-points.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 SCALES="${SCALES:-100 10000 100000}"
 VMS="${VMS:-250}"
-STARTS="${STARTS:-5}"
 LOAD_TIMEOUT="${LOAD_TIMEOUT:-1200}"
-SCRATCH="${SCRATCH:-.build-bench}"
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RESULTS="${RESULTS:-$ROOT/bench-results/$STAMP-restore-points}"
-SUB="00000000-0000-0000-0000-000000000001"
-AUTH="Authorization: Bearer x"
 CRP="api-version=2025-04-01"
-
-if [[ "${CI:-}" == "true" && "${FORCE:-}" != "1" ]]; then
-    echo "restore-points.sh: not run under CI (a benchmark, not a test); FORCE=1 to override"
-    exit 0
-fi
-
-say() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'restore-points.sh: %s\n' "$*" >&2
-    exit 1
-}
 
 read -r -a SCALE_LIST <<<"$SCALES"
 ((${#SCALE_LIST[@]} > 0)) || die "SCALES is empty"
@@ -70,96 +48,8 @@ for s in "${SCALE_LIST[@]}"; do
 done
 MAX_SCALE=$prev
 
-# ---------------------------------------------------------------- cleanup: every process we start
-PIDS=()
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/rpemu-bench-rp.XXXXXX")"
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-forget_pid() {
-    local keep=() pid
-    for pid in "${PIDS[@]}"; do [[ "$pid" != "$1" ]] && keep+=("$pid"); done
-    PIDS=("${keep[@]}")
-}
-
-# stop_pid <pid> <seconds>: SIGTERM, then SIGKILL after <seconds>. Sets STOP_US and STOP_HOW (term|kill).
-stop_pid() {
-    local t0 n=$(($2 * 20))
-    t0=$(now_us)
-    kill -TERM "$1" 2>/dev/null
-    for _ in $(seq 1 "$n"); do
-        kill -0 "$1" 2>/dev/null || break
-        sleep 0.05
-    done
-    STOP_HOW=term
-    if kill -0 "$1" 2>/dev/null; then
-        kill -KILL "$1" 2>/dev/null
-        STOP_HOW=kill
-    fi
-    wait "$1" 2>/dev/null
-    STOP_US=$(($(now_us) - t0))
-    forget_pid "$1"
-}
-
-# ---------------------------------------------------------------- tools
-install_if_missing() {
-    local pkg missing=()
-    for pkg in "$@"; do
-        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-    done
-    ((${#missing[@]} == 0)) && return 0
-    local sudo=()
-    ((EUID != 0)) && sudo=(sudo)
-    say "installing ${missing[*]} with apt"
-    "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null ||
-        die "apt-get install ${missing[*]} failed"
-}
-install_if_missing wrk nginx curl jq
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-[[ -x "$NGINX" ]] || die "nginx not found"
-[[ -n "${EPOCHREALTIME:-}" ]] || die "bash 5 needed (EPOCHREALTIME)"
-
-# ---------------------------------------------------------------- build
-if [[ -n "${RPEMU_BIN:-}" ]]; then
-    BIN="$RPEMU_BIN"
-else
-    [[ "$SCRATCH" == /* ]] && BIN="$SCRATCH/release/rpemu" || BIN="$ROOT/$SCRATCH/release/rpemu"
-    if [[ "${SKIP_BUILD:-}" != "1" ]]; then
-        say "swift build -c release --product rpemu --scratch-path $SCRATCH"
-        swift build -c release --product rpemu --scratch-path "$SCRATCH" >"$WORK/build.log" 2>&1 ||
-            { tail -40 "$WORK/build.log" >&2; die "release build failed"; }
-    fi
-fi
-[[ -x "$BIN" ]] || die "no binary at $BIN (build first, unset SKIP_BUILD, or set RPEMU_BIN)"
-mkdir -p "$RESULTS"
-
-# ---------------------------------------------------------------- helpers
-now_us() { local t="${EPOCHREALTIME/./}"; echo "$((10#$t))"; }
-
-# One GET /_emulator/ready over bash's /dev/tcp (builtins only, no fork): 0 when the status line is 200.
-ready_once() {
-    local fd status
-    { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-    printf 'GET /_emulator/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&"$fd" 2>/dev/null
-    IFS= read -r -t 2 status <&"$fd"
-    exec {fd}>&-
-    [[ "$status" == "HTTP/1.1 200"* ]]
-}
+bench_tools wrk nginx curl jq
+build_rpemu
 
 # The configuration of every start: durable file store in $DATA, frozen clock, instant creations, raised limits.
 DATA="$WORK/data"
@@ -170,97 +60,6 @@ EOF
 RP_FLAGS=(--data-dir "$DATA" --log-level error --clock-frozen --restore-point-create-seconds 0
     --resource-create-seconds 0 --config "$WORK/limits.json")
 
-# Starts rpemu on ports 0 and measures exec → listening lines → first 200 of /_emulator/ready.
-# Sets RP_PID RP_HTTP RP_HTTPS RP_LISTEN_US RP_READY_US.
-start_rpemu() {
-    local tag="$1" out="$WORK/rpemu-$1.out" line t0 t1 t2 polls=0
-    : >"$out"
-    t0=$(now_us)
-    "$BIN" serve --http-port 0 --https-port 0 "${RP_FLAGS[@]}" >"$out" 2>"$WORK/rpemu-$tag.err" &
-    RP_PID=$!
-    PIDS+=("$RP_PID")
-    RP_HTTP="" RP_HTTPS=""
-    # Tight poll of the stdout file with builtins only (read, pattern match): a few µs per iteration.
-    while [[ -z "$RP_HTTP" || -z "$RP_HTTPS" ]]; do
-        while IFS= read -r line; do
-            [[ "$line" =~ ^rpemu:\ listening\ http://127\.0\.0\.1:([0-9]+) ]] && RP_HTTP="${BASH_REMATCH[1]}"
-            [[ "$line" =~ ^rpemu:\ listening\ https://127\.0\.0\.1:([0-9]+) ]] && RP_HTTPS="${BASH_REMATCH[1]}"
-        done <"$out"
-        ((++polls))
-        if ((polls % 1000 == 0)); then
-            kill -0 "$RP_PID" 2>/dev/null || { cat "$WORK/rpemu-$tag.err" >&2; die "rpemu exited during start"; }
-            (($(now_us) - t0 > 60000000)) && die "rpemu did not print its ports within 60 s"
-        fi
-    done
-    t1=$(now_us)
-    until ready_once "$RP_HTTP"; do
-        (($(now_us) - t0 > 60000000)) && die "rpemu not ready within 60 s"
-    done
-    t2=$(now_us)
-    RP_LISTEN_US=$((t1 - t0)) RP_READY_US=$((t2 - t0))
-}
-
-status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
-# "VmRSS RssAnon RssFile VmHWM" in kB
-mem_kb() { echo "$(status_kb "$1" VmRSS) $(status_kb "$1" RssAnon) $(status_kb "$1" RssFile) $(status_kb "$1" VmHWM)"; }
-# utime+stime of a process in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-CLK_TCK="$(getconf CLK_TCK)"
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else print a[int((NR + 1) / 2)]}'; }
-
-# A free port on 127.0.0.1 (nobody answering a connect); nginx cannot bind port 0 and report it.
-free_port() {
-    local p fd
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 40000))
-        if ! { exec {fd}<>"/dev/tcp/127.0.0.1/$p"; } 2>/dev/null; then
-            echo "$p"
-            return 0
-        fi
-        exec {fd}>&-
-    done
-    die "no free port found"
-}
-
-# wrk output → "rps p50_ms p99_ms non2xx errors"
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-            if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
-            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-            return v + 0
-        }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        /^Requests\/sec:/ { rps = $2 }
-        /Non-2xx or 3xx responses:/ { bad = $NF }
-        /Socket errors:/ { gsub(",", ""); errs = $4 + $6 + $8 + $10 }
-        END { printf "%s %s %s %d %d\n", rps == "" ? "nan" : rps, p50 == "" ? "nan" : p50, p99 == "" ? "nan" : p99, bad, errs }
-    ' "$1"
-}
-
-# run_wrk <name> <run> <server pid> <url> [wrk args...]
-#   → appends "rps p50 p99 non2xx errors cpu% cpu_us_per_request" to $WORK/<name>
-run_wrk() {
-    local name="$1" run="$2" pid="$3" url="$4"
-    shift 4
-    local file="$RESULTS/wrk-$name-run$run.txt" c0 c1 fields
-    say "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency $url   ($name, run $run)"
-    c0=$(cpu_ticks "$pid")
-    timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" "$@" >"$file" 2>&1
-    c1=$(cpu_ticks "$pid")
-    fields="$(parse_wrk "$file")"
-    # Server CPU: share of one core over the run (100% = one core busy throughout), and µs per request.
-    echo "$fields $(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v s="$DURATION" -v r="${fields%% *}" \
-        'BEGIN {printf "%.0f %.1f", 100 * d / hz / s, (r > 0 ? 1e6 * d / hz / (r * s) : 0)}')" >>"$WORK/$name"
-    sleep 1
-}
-
-col() { awk -v c="$2" '{print $c}' "$WORK/$1"; }
-
 # Stored restore points, from the API's own store (read-only SQL on the WAL database), when sqlite3 is there.
 stored_rps() {
     if command -v sqlite3 >/dev/null; then
@@ -270,13 +69,10 @@ stored_rps() {
     fi
 }
 
-# ---------------------------------------------------------------- machine
-LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-CPU_MODEL="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
-say "machine: $(nproc) cores, $CPU_MODEL, load $LOAD_BEFORE"
+machine_info
 
 # ---------------------------------------------------------------- the loading instance and its VMs
-start_rpemu load
+start_rpemu load "${RP_FLAGS[@]}"
 LOAD_PID="$RP_PID" HTTP_PORT="$RP_HTTP"
 say "rpemu pid $LOAD_PID: http $HTTP_PORT, ready in $((RP_READY_US / 1000)) ms"
 URL="http://127.0.0.1:$HTTP_PORT"
@@ -310,55 +106,13 @@ awk '$1 !~ /^20[01]$/ {bad++; print > "/dev/stderr"} END {exit bad > 0}' "$WORK/
 cp "$WORK/setup.codes" "$RESULTS/setup-statuses.txt"
 
 TARGET_PATH="$CP/restorePointCollections/rpc1/restorePoints/target?$CRP&\$expand=instanceView"
-mkdir -p "$WORK/www"
-# nginx started as root runs its worker as nobody: let it traverse $WORK (not list it) and read www.
-chmod 711 "$WORK"
-chmod 755 "$WORK/www"
-code="$(curl -sS -o "$WORK/www/rp.json" -w '%{http_code}' -H "$AUTH" "$URL$TARGET_PATH")"
-[[ "$code" == 200 ]] || die "GET of the restore point answered $code"
-chmod 644 "$WORK/www/rp.json"
-BODY_BYTES="$(stat -c %s "$WORK/www/rp.json")"
+publish_body "$URL$TARGET_PATH" rp.json
 jq -e '.properties.instanceView.diskRestorePoints | length == 1' "$WORK/www/rp.json" >/dev/null ||
     die "the restore point's instanceView does not list its PremiumV2 disk restore point"
 cp "$WORK/www/rp.json" "$RESULTS/rp-instanceView.json"
 
 # ---------------------------------------------------------------- nginx, the same body as a static file
-NGX_HTTP="$(free_port)"
-mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log error;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    default_type application/json;
-    keepalive_timeout 65;
-    keepalive_requests 100000000;   # like rpemu: no per-connection request cap, so no reconnects mid-run
-    server {
-        listen 127.0.0.1:$NGX_HTTP;
-        root $WORK/www;
-        location / { try_files \$uri =404; }
-    }
-}
-EOF
-"$NGINX" -p "$WORK/nginx" -e "$WORK/nginx/logs/error.log" -c "$WORK/nginx/nginx.conf" &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
-for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$NGX_HTTP/rp.json" && break
-    sleep 0.05
-done
-cmp -s <(curl -sf "http://127.0.0.1:$NGX_HTTP/rp.json") "$WORK/www/rp.json" || die "nginx does not serve the body (see its error log)"
-NGINX_WORKER="$(cat "/proc/$NGINX_PID/task/$NGINX_PID/children" 2>/dev/null | awk '{print $1}')"
-[[ -n "$NGINX_WORKER" ]] || NGINX_WORKER="$NGINX_PID"
-say "nginx pid $NGINX_PID (worker $NGINX_WORKER): http $NGX_HTTP, body $BODY_BYTES bytes"
+start_nginx rp.json
 
 # ---------------------------------------------------------------- load to each scale, GET at each scale
 # load_to <count>: creates restore points until <count> are stored; appends
@@ -427,7 +181,7 @@ LOAD_STOP="$STOP_US $STOP_HOW"
 READY=() LISTEN=()
 say "start to ready with $STORED restore points: $STARTS starts"
 for i in $(seq 1 "$STARTS"); do
-    start_rpemu "restart-$i"
+    start_rpemu "restart-$i" "${RP_FLAGS[@]}"
     READY+=("$RP_READY_US") LISTEN+=("$RP_LISTEN_US")
     ((i == STARTS)) && break
     stop_pid "$RP_PID" 10
@@ -463,15 +217,7 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 if grep -q . "$WORK"/rpemu-*.err 2>/dev/null; then cat "$WORK"/rpemu-*.err >"$RESULTS/rpemu-errors.log"; fi
 
 # ---------------------------------------------------------------- table
-ratios() { # per-run ratio of column 1 of file $1 to file $2
-    paste -d' ' <(col "$1" 1) <(col "$2" 1) | awk '{ if ($2 > 0) printf "%.3f\n", $1 / $2; else print "nan" }'
-}
-met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "nan" || v == "") print "?"; else if ((op == ">=" && v + 0 >= t + 0) || (op == "<" && v + 0 < t + 0) || (op == "<=" && v + 0 <= t + 0)) print "yes"; else print "NO" }'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "nan") printf "%.3f", a / b; else print "nan" }'; }
-ms() { awk -v v="$1" 'BEGIN { printf "%.1f ms", v / 1000 }'; }
-MB() { awk -v v="$1" 'BEGIN { printf "%.1f MB", v / 1024 }'; }
 memline() { local r a f h; read -r r a f h <<<"$1"; printf 'VmRSS %s (anon %s, file %s), VmHWM %s' "$(MB "$r")" "$(MB "$a")" "$(MB "$f")" "$(MB "$h")"; }
-num() { awk -v v="$1" 'BEGIN { s = sprintf("%d", v); r = ""; while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }; print s r }'; }
 
 FIRST="${SCALE_LIST[0]}"
 GR="" GN="" GC=""
@@ -479,12 +225,7 @@ GR="" GN="" GC=""
     printf '# rpemu restore points at scale, %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf '# machine: %s cores, %s; wrk -t%s -c%s -d%ss on the same cores; RUNS=%s (medians); %s VMs/collections\n' \
         "$(nproc)" "$CPU_MODEL" "$THREADS" "$CONNECTIONS" "$DURATION" "$RUNS" "$VMS"
-    if [[ -n "${RPEMU_BIN:-}" ]]; then
-        SOURCE="binary $RPEMU_BIN (tree at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown))"
-    else
-        SOURCE="source $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' + uncommitted changes in Sources')"
-    fi
-    printf '# load average before %s, after %s; GET body %s bytes; %s\n' "$LOAD_BEFORE" "$LOAD_AFTER" "$BODY_BYTES" "$SOURCE"
+    printf '# load average before %s, after %s; GET body %s bytes; %s\n' "$LOAD_BEFORE" "$LOAD_AFTER" "$BODY_BYTES" "$(source_line)"
     printf '\n| %-50s | %-17s | %-14s | %-7s | %-14s | %-4s |\n' metric rpemu nginx ratio target "met?"
     printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..52})" "$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..16})" "---------" "----------------" "------"
     row() { printf '| %-50s | %-17s | %-14s | %-7s | %-14s | %-4s |\n' "$@"; }

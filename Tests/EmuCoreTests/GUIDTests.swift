@@ -86,16 +86,21 @@ private let lowerHex = Set("0123456789abcdef")
 }
 
 @Suite struct RequestIDTests {
-    @Test func idsAreVersion4AndDistinct() {
-        var seen = Set<String>()
-        for _ in 0..<2_000 {
+    @Test func idsAreVersion7AndInCreationOrder() {
+        var previous = ""
+        let before = Timestamp.wallClock().ticks / 10_000
+        for _ in 0..<5_000 {
             let id = GUID.makeID()
             let groups = id.split(separator: "-", omittingEmptySubsequences: false)
             #expect(groups.map(\.count) == [8, 4, 4, 4, 12], "\(id)")
-            #expect(groups[2].first == "4" && groups[3].first.map { "89ab".contains($0) } == true, "\(id)")
-            seen.insert(id)
+            #expect(groups[2].first == "7" && groups[3].first.map { "89ab".contains($0) } == true, "\(id)")
+            // Byte order is creation order: the operations table appends.
+            #expect(id > previous, "\(id) after \(previous)")
+            previous = id
         }
-        #expect(seen.count == 2_000)
+        // The first 48 bits are the Unix time in milliseconds (RFC 9562 §5.7).
+        let millisecond = Int64(previous.filter { $0 != "-" }.prefix(12), radix: 16) ?? 0
+        #expect(millisecond >= before && millisecond <= Timestamp.wallClock().ticks / 10_000 + 5_000 / 4_096 + 1)
     }
 
     @Test func xoshiroMatchesTheReferenceImplementation() {

@@ -29,6 +29,26 @@ struct ParsedBodyCacheTests {
         #expect(cache.usage.bytes == 14)
     }
 
+    @Test("a version stands for one exact text: kept while the text is, never given out again")
+    func versionsFollowTheText() throws {
+        let cache = ParsedBodyCache(capacity: 2, maxBytes: 1024)
+        func version(_ key: String, _ text: String) throws -> BodyVersion? {
+            try Array(text.utf8).withUnsafeBufferPointer { buffer in
+                try cache.versioned(key: key, text: buffer) { try JSONParser.parse(text) }.version
+            }
+        }
+        let first = try #require(try version("a", "[1]"))
+        #expect(try version("a", "[1]") == first)
+        let changed = try #require(try version("a", "[2]"))
+        #expect(changed != first)
+        #expect(try version("a", "[1]") != first)  // the old text again, parsed again: a new version
+        for key in ["b", "c", "d"] { _ = try version(key, "[]") }  // evicts "a"
+        let again = try #require(try version("a", "[1]"))
+        #expect(![first, changed].contains(again))
+        let tooLong = "[" + String(repeating: "1,", count: 200) + "1]"  // over maxBytes / 4: never kept
+        #expect(try version("e", tooLong) == nil)
+    }
+
     @Test("at most capacity entries; a body read again outlives one read once (CLOCK)")
     func boundedByEntries() throws {
         let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
@@ -73,13 +93,35 @@ struct ParsedBodyCacheTests {
         }
     }
 
-    @Test("write transactions read bodies without the cache", arguments: StoreKind.allCases)
-    func writesDoNotFill(kind: StoreKind) throws {
+    @Test("write transactions share the cache: what a write reads, a read finds parsed", arguments: StoreKind.allCases)
+    func writesShare(kind: StoreKind) throws {
         try withStore(kind) { store in
             let record = Fixture.resource()
             try store.write { tx in try tx.upsert(record) }
             #expect(try store.write { tx in try tx.resource(key: record.key) } == record)
-            #expect(store.bodies.usage.entries == 0)
+            #expect(store.bodies.usage.entries == 1)
+            #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
+            #expect(store.bodies.usage.entries == 1)
+        }
+    }
+
+    @Test("a write that rolls back leaves no parse of its body behind for reads", arguments: StoreKind.allCases)
+    func rolledBackBody(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let stored = Fixture.resource()
+            try store.write { tx in try tx.upsert(stored) }
+            struct Abort: Error {}
+            #expect(throws: Abort.self) {
+                try store.write { tx in
+                    var changed = stored
+                    changed.body = ["changed": true]
+                    try tx.upsert(changed)
+                    #expect(try tx.resource(key: stored.key)?.body == ["changed": true])
+                    throw Abort()
+                }
+            }
+            #expect(try store.read { tx in try tx.resource(key: stored.key) } == stored)
+            #expect(try store.write { tx in try tx.resource(key: stored.key) } == stored)
         }
     }
 }

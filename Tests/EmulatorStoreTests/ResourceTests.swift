@@ -40,6 +40,28 @@ struct ResourceTests {
         }
     }
 
+    @Test(
+        "updateBody replaces the body and updatedAt only, and says whether the record was there",
+        arguments: StoreKind.allCases)
+    func updateBody(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let stored = Fixture.resource()
+            try store.write { tx in try tx.upsert(stored) }
+            var changed = stored
+            changed.body = ["changed": true]
+            changed.updatedAt = Timestamp(ticks: 99)
+            var ignored = changed
+            ignored.location = "westeurope"  // not written: only the body and updatedAt are
+            #expect(try store.write { tx in try tx.updateBody(of: ignored) })
+            #expect(try store.read { tx in try tx.resource(key: stored.key) } == changed)
+            #expect(
+                try store.read { tx in try tx.resources(type: stored.type, parentKey: stored.parentKey) } == [changed])
+            let missing = Fixture.resource(name: "other")
+            #expect(try !store.write { tx in try tx.updateBody(of: missing) })
+            #expect(try store.read { tx in try tx.resource(key: missing.key) } == nil)
+        }
+    }
+
     @Test("deleteResource removes one record and says whether it was there", arguments: StoreKind.allCases)
     func deleteOne(kind: StoreKind) throws {
         try withStore(kind) { store in

@@ -29,8 +29,7 @@ public struct BearerAuthenticator: Sendable {
                 "Authentication failed. The 'Authorization' header is missing.",
                 description: "The authentication failed because of missing 'Authorization' header.", baseURL: baseURL)
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].trimmingSpaces.isEmpty else {
+        guard let token = Self.bearerToken(header) else {
             throw failure(
                 "Authentication failed. The 'Authorization' header is provided in an invalid format.",
                 description: "The authentication failed because of an invalid 'Authorization' header format.",
@@ -39,7 +38,7 @@ public struct BearerAuthenticator: Sendable {
         guard mode == .strict else { return }
         let reason: String?
         if let validate {
-            reason = validate(String(parts[1].trimmingSpaces))
+            reason = validate(String(token))
         } else {
             reason = "no token validator is configured for strict mode"
         }
@@ -62,11 +61,23 @@ public struct BearerAuthenticator: Sendable {
     }
 }
 
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var s = self
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return s
+extension BearerAuthenticator {
+    /// The token of `Bearer <token>` (scheme case-insensitive, RFC 9110 §11.1; spaces around the token dropped),
+    /// or nil when the header is not that. Works on UTF-8 bytes: it runs on every request.
+    static func bearerToken(_ header: String) -> Substring? {
+        let bytes = header.utf8
+        let space = UInt8(ascii: " ")
+        guard let end = bytes.firstIndex(of: space) else { return nil }
+        var scheme = bytes[..<end].makeIterator()
+        for expected in "bearer".utf8 {
+            // ASCII letters only: setting bit 5 lower-cases them.
+            guard let byte = scheme.next(), byte | 0x20 == expected else { return nil }
+        }
+        guard scheme.next() == nil else { return nil }
+        var rest = bytes[end...]
+        while rest.first == space { rest = rest.dropFirst() }
+        while rest.last == space { rest = rest.dropLast() }
+        guard !rest.isEmpty else { return nil }
+        return header[rest.startIndex..<rest.endIndex]
     }
 }

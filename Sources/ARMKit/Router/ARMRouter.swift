@@ -5,8 +5,11 @@ import EmuHTTP
 /// headers every response carries.
 public struct ARMResponse: Sendable {
     public var status: Int
-    public var body: JSON?
+    public var body: JSON? { didSet { serializedBody = nil } }
     public var headers: HTTPHeaders
+    /// `body` already serialized by its producer (a restore point render kept between reads); `httpResponse`
+    /// sends these bytes instead of serializing `body` again. Changing `body` drops them.
+    public private(set) var serializedBody: [UInt8]?
     /// Bytes sent as they are instead of a JSON body (a PEM file, a disk image range); `headers` name their type.
     public var rawBody: [UInt8]?
     /// A body written as it is produced instead of `body` or `rawBody` (an answer too large to hold in memory);
@@ -35,6 +38,12 @@ public struct ARMResponse: Sendable {
         self.init(status: e.status, headers: headers, rawBody: e.envelope.serialized())
     }
 
+    /// A JSON answer whose serialization the producer holds: `serialized` must be `body.serialized()`.
+    public init(status: Int, body: JSON, serialized: [UInt8]) {
+        self.init(status: status, body: body)
+        serializedBody = serialized
+    }
+
     /// The HTTP response: a JSON body is serialized and typed `application/json; charset=utf-8`.
     public var httpResponse: HTTPResponse {
         var r: HTTPResponse
@@ -43,7 +52,7 @@ public struct ARMResponse: Sendable {
         } else if let rawBody {
             r = HTTPResponse(status: status, headers: headers, body: rawBody)
         } else {
-            r = HTTPResponse(status: status, headers: headers, body: body?.serialized() ?? [])
+            r = HTTPResponse(status: status, headers: headers, body: serializedBody ?? body?.serialized() ?? [])
             if body != nil { r.headers.set("Content-Type", "application/json; charset=utf-8") }
         }
         r.holdBack = holdBack
@@ -66,6 +75,9 @@ public struct ARMRoute: Sendable {
 /// `/subscriptions/{s}/providers/...` never reads as a resource group called `providers`.
 public struct ARMRouter: Sendable {
     public private(set) var routes: [ARMRoute] = []
+    /// The indices in `routes` of the patterns with each number of segments: only those can match a path of that
+    /// length, so a request tries a handful of routes instead of all of them.
+    private var bySegmentCount: [[Int]] = []
     /// Appended to the 404 message for an unknown route: what the emulator does serve.
     public var unmatchedHint: String
 
@@ -74,7 +86,13 @@ public struct ARMRouter: Sendable {
     public mutating func add(
         _ method: HTTPMethod, _ template: String, family: APIVersionFamily, _ handler: @escaping ARMHandler
     ) {
-        routes.append(ARMRoute(method: method, pattern: RoutePattern(template), family: family, handler: handler))
+        let pattern = RoutePattern(template)
+        let count = pattern.segments.count
+        if bySegmentCount.count <= count {
+            bySegmentCount += Array(repeating: [], count: count + 1 - bySegmentCount.count)
+        }
+        bySegmentCount[count].append(routes.count)
+        routes.append(ARMRoute(method: method, pattern: pattern, family: family, handler: handler))
     }
 
     /// The route and its captures, or the ARM error for an unknown path (404) or method (405).
@@ -84,7 +102,9 @@ public struct ARMRouter: Sendable {
         var best: (index: Int, literals: Int)?
         var bestPattern: Int?
         var bestPatternLiterals = -1
-        for (index, route) in routes.enumerated() {
+        let candidates = path.count < bySegmentCount.count ? bySegmentCount[path.count] : []
+        for index in candidates {
+            let route = routes[index]
             guard let literals = route.pattern.matchedLiterals(path) else { continue }
             if literals > bestPatternLiterals {
                 bestPattern = index

@@ -26,11 +26,34 @@ extension RestorePointService {
             guard let rpcID = rpID.parent, try app.live(tx, rpcID, now: now) != nil else {
                 throw app.notFound(rpID.parent ?? rpID)
             }
-            guard let (_, stored) = try app.live(tx, rpID, now: now),
-                let doc = render(stored, id: rpID, at: now, call: call, expand: instanceView)
+            guard let (record, version) = try app.store(tx.versionedResource(key: rpID.key)),
+                let stored = record.stored, stored.provisioning.exists(at: now)
             else { throw app.notFound(rpID) }
-            return ARMResponse(status: 200, body: doc)
+            let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
+            if let version, let kept = app.renders.render(for: key, version: version, at: now) {
+                return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
+            }
+            guard let doc = render(stored, id: rpID, at: now, call: call, expand: instanceView) else {
+                throw app.notFound(rpID)
+            }
+            let bytes = doc.serialized()
+            if let version {
+                app.renders.keep(
+                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, from: now,
+                    until: Self.nextChange(of: stored, after: now))
+            }
+            return ARMResponse(status: 200, body: doc, serialized: bytes)
         }
+    }
+
+    /// The first instant after `now` at which `render` of `stored` may read differently: the next state change
+    /// of its timeline, or the end of its delete; nil when neither comes.
+    static func nextChange(of stored: StoredResource, after now: Timestamp) -> Timestamp? {
+        var next = (stored.internalFacts["facts"].flatMap(RestorePointFacts.init(json:))).flatMap {
+            RestorePointTimeline($0).nextChange(after: now)
+        }
+        if let end = stored.provisioning.deleteAt, end > now { next = min(next ?? end, end) }
+        return next
     }
 
     /// The restore points of a collection, for `$expand=restorePoints` (CONTRACT.md §2).

@@ -12,6 +12,8 @@ final class AppContext: Sendable {
     let logger: Logger
     /// The fault rules (CONTRACT.md §8.4).
     let faults: FaultInjector
+    /// Restore point documents kept between reads while they hold (`RestorePointService.get`).
+    let renders = RenderCache()
 
     init(db: Database, clock: ClockService, config: EmulatorConfig, logger: Logger) {
         self.db = db
@@ -69,7 +71,8 @@ final class AppContext: Sendable {
             body: body.json)
     }
 
-    /// Writes `stored` back into `record`; returns the record as written.
+    /// Writes `stored` back into `record`; returns the record as written. Only the body and `updatedAt` change,
+    /// so a stored record takes an update of its row alone; one not stored (yet) is inserted whole.
     @discardableResult
     func save(_ tx: WriteTransaction, _ record: ResourceRecord, _ stored: StoredResource, now: Timestamp)
         throws(ARMError) -> ResourceRecord
@@ -77,7 +80,7 @@ final class AppContext: Sendable {
         var r = record
         r.body = stored.json
         r.updatedAt = now
-        try store(tx.upsert(r))
+        if try !store(tx.updateBody(of: r)) { try store(tx.upsert(r)) }
         return r
     }
 

@@ -40,6 +40,9 @@ extension ResourceRecord {
             location = excluded.location, created_at = excluded.created_at, updated_at = excluded.updated_at,
             body = excluded.body
         """
+    // Names neither the key nor an indexed column: SQLite rewrites only the row, not one of the three index
+    // entries (sqlite.org/lang_update.html; an upsert's DO UPDATE sets every column and rewrites them all).
+    static let updateBody = "UPDATE resources SET body = ?2, updated_at = ?3 WHERE key = ?1"
     static let deleteByKey = "DELETE FROM resources WHERE key = ?1"
     static let deleteRange = "DELETE FROM resources WHERE key >= ?1 AND key < ?2"
     static let deleteBySubscription = "DELETE FROM resources WHERE subscription = ?1"
@@ -58,14 +61,17 @@ extension ResourceRecord {
         try self.init(row: s, key: s.text(at: 0), body: s.json(at: 10))
     }
 
-    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one.
-    init(row s: SQLiteStatement, bodies: ParsedBodyCache?) throws(StoreError) {
+    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one;
+    /// `version` is that body's version in `bodies` (nil without one).
+    init(row s: SQLiteStatement, bodies: ParsedBodyCache?, version: inout BodyVersion?) throws(StoreError) {
         guard let bodies else {
             try self.init(row: s)
             return
         }
         let key = s.text(at: 0)
-        try self.init(row: s, key: key, body: s.json(at: 10, key: key, cache: bodies))
+        let body = try s.json(at: 10, key: key, cache: bodies)
+        version = body?.version
+        self.init(row: s, key: key, body: body?.json)
     }
 
     private init(row s: SQLiteStatement, key: String, body: JSON?) {

@@ -59,7 +59,7 @@ final class SQLiteConnection {
     }
 
     /// The open handle, or `SQLITE_MISUSE` once closed.
-    private func db(for sql: String? = nil) throws(SQLiteError) -> OpaquePointer {
+    func db(for sql: String? = nil) throws(SQLiteError) -> OpaquePointer {
         guard let handle else {
             throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "connection is closed", sql: sql)
         }

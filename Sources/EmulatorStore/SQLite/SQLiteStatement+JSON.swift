@@ -7,10 +7,13 @@ extension SQLiteStatement {
         return try parse(text, column: column)
     }
 
-    /// The column parsed as JSON, or the parse `cache` kept of the same text stored under `key`; nil for NULL.
-    func json(at column: Int32, key: String, cache: ParsedBodyCache) throws(StoreError) -> JSON? {
+    /// The column parsed as JSON, or the parse `cache` kept of the same text stored under `key`, with the cache
+    /// entry's version (nil when the cache does not keep it); nil for NULL.
+    func json(at column: Int32, key: String, cache: ParsedBodyCache) throws(StoreError) -> (
+        json: JSON, version: BodyVersion?
+    )? {
         guard let text = utf8Text(at: column) else { return nil }
-        return try cache.json(key: key, text: text) { () throws(StoreError) -> JSON in
+        return try cache.versioned(key: key, text: text) { () throws(StoreError) -> JSON in
             try parse(text, column: column)
         }
     }

@@ -8,8 +8,10 @@ import RestorePointEngine
 /// A class so that a `WriteTransaction` is a `ReadTransaction`: query helpers take either.
 public class ReadTransaction {
     let connection: SQLiteConnection
-    /// Where `resource(key:)` finds bodies already parsed; nil in write transactions, which read what they
-    /// are about to change.
+    /// Where `resource(key:)` finds bodies already parsed. Write transactions share it too: a parse is a value,
+    /// changed only in the caller's copy, and an entry matches only the text it came from, so one kept from a
+    /// write that rolled back is never served for other text (a restore point create reads its resource group,
+    /// collection and VM unchanged each time).
     let bodies: ParsedBodyCache?
     private var isActive = true
 
@@ -25,8 +27,16 @@ public class ReadTransaction {
 
     /// The resource stored under `key`.
     public func resource(key: String) throws(StoreError) -> ResourceRecord? {
+        try versionedResource(key: key)?.record
+    }
+
+    /// The resource stored under `key`, with the version of its body text (`BodyVersion`; nil when the body is
+    /// too long to keep parsed).
+    public func versionedResource(key: String) throws(StoreError) -> (record: ResourceRecord, version: BodyVersion?)? {
         try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
-            try ResourceRecord(row: s, bodies: bodies)
+            var version: BodyVersion?
+            let record = try ResourceRecord(row: s, bodies: bodies, version: &version)
+            return (record, version)
         }
     }
 

@@ -11,6 +11,16 @@ public final class WriteTransaction: ReadTransaction {
         try execute(ResourceRecord.upsert, record.sqlValues)
     }
 
+    /// Replaces the body and `updatedAt` of the resource stored under `record.key`, keeping its other columns as
+    /// stored; false when there is none. Cheaper than `upsert` for a resource whose indexed columns stay.
+    @discardableResult
+    public func updateBody(of record: ResourceRecord) throws(StoreError) -> Bool {
+        let values: [SQLiteValue] = [
+            .text(record.key), .utf8(record.body.serialized()), .integer(record.updatedAt.ticks),
+        ]
+        return try execute(ResourceRecord.updateBody, values) > 0
+    }
+
     /// Deletes the resource at `key` (not its descendants); false when there was none.
     @discardableResult
     public func deleteResource(key: String) throws(StoreError) -> Bool {

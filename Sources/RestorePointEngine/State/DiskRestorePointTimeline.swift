@@ -47,6 +47,23 @@ public struct DiskRestorePointTimeline: Sendable {
         return (true, min(99, Int((100 * elapsed / total).rounded(.down))))
     }
 
+    /// The first instant after `now` at which `state(at:)` or `replication(at:)` may read differently; nil when
+    /// neither changes again. While a copy runs its percentage moves every report interval; with an interval of 0
+    /// it moves continuously, and the answer is `now` itself (nothing holds past this instant).
+    public func nextChange(after now: Timestamp) -> Timestamp? {
+        var next = breakpoints.lazy.map(\.at).first { $0 > now }
+        if now >= creationEnd, now < copyEnd {
+            let interval = disk.replication?.reportInterval ?? disk.reportInterval
+            guard interval > 0 else { return now }
+            // The next report step, a millisecond early: a step computed in Double seconds may round either way,
+            // and a change reported early only costs a fresh computation.
+            let steps = (now.seconds(since: creationEnd) / interval).rounded(.down) + 1
+            let step = creationEnd.adding(seconds: steps * interval - 0.001)
+            if step > now { next = min(next ?? step, step) } else { return now }
+        }
+        return next
+    }
+
     /// The moments the state can change, in order, with why (§8.3 timeline).
     public var breakpoints: [(at: Timestamp, cause: Cause)] {
         var points: [(Timestamp, Cause)] = [(creationEnd, .created(seconds: point.createSeconds))]

@@ -22,6 +22,18 @@ public struct RestorePointTimeline: Sendable {
         disks.contains { $0.disk.isTracked && $0.replication(at: now).replicating }
     }
 
+    /// The first instant after `now` at which anything this timeline computes (provisioning, every disk's state
+    /// and replication, the aggregate) may read differently; nil when nothing changes again. What is read at `now`
+    /// holds for every instant from `now` until then (half-open, like the §5.2 intervals).
+    public func nextChange(after now: Timestamp) -> Timestamp? {
+        var next: Timestamp? = facts.creationEnd > now ? facts.creationEnd : nil
+        for disk in disks {
+            guard let at = disk.nextChange(after: now) else { continue }
+            next = min(next ?? at, at)
+        }
+        return next
+    }
+
     /// Every change from creation on, in time order (a failed creation has only its provisioning change).
     public var changes: [StateChange] {
         let c = facts.creationEnd

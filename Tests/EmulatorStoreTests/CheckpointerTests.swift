@@ -1,0 +1,71 @@
+import EmuCore
+import Foundation
+import Testing
+
+@testable import EmulatorStore
+
+@Suite("WAL checkpoints off the request path")
+struct CheckpointerTests {
+    /// A body of about 6 KB, so that every write adds a few WAL frames.
+    private static func body(_ i: Int) -> JSON {
+        ["name": .string("rp\(i)"), "padding": .string(String(repeating: "x", count: 6_000))]
+    }
+
+    /// Waits (at most 10 s) until `done` holds: the checkpointer works on its own queue.
+    private static func eventually(_ done: () -> Bool) {
+        for _ in 0..<1_000 where !done() { usleep(10_000) }
+    }
+
+    @Test("a steady stream of writes checkpoints in the background and starts the WAL over")
+    func keepsTheWALBounded() throws {
+        let directory = try TemporaryDirectory()
+        let store = try EmulatorStore(location: .file(directory: directory.path), checkpointFrames: (40, 160))
+        defer { store.close() }
+        let checkpointer = try #require(store.checkpointer)
+        // Writes until the WAL has started over a few times (bounded: the checkpointer runs on its own queue).
+        var frames: [Int] = []
+        var total = 0
+        var i = 0
+        while i < 5_000 && zip(frames, frames.dropFirst()).filter({ $0 > $1 }).count < 3 {
+            try store.write { tx in try tx.upsert(Fixture.resource(name: "rp\(i)", body: Self.body(i))) }
+            total += max(0, checkpointer.walFrames - (frames.last ?? 0))
+            frames.append(checkpointer.walFrames)
+            i += 1
+        }
+        #expect(checkpointer.counts.passive > 0)
+        #expect(checkpointer.counts.restart >= 3)
+        // Without restarts the WAL would have grown by every frame written.
+        #expect((frames.max() ?? 0) < total)
+    }
+
+    @Test("the commits made beside background checkpoints are all there after a reopen")
+    func writesSurviveReopen() throws {
+        let directory = try TemporaryDirectory()
+        let records = (0..<300).map { Fixture.resource(name: "rp\($0)", body: Self.body($0)) }
+        do {
+            let store = try EmulatorStore(location: .file(directory: directory.path), checkpointFrames: (20, 60))
+            for record in records { try store.write { tx in try tx.upsert(record) } }
+            Self.eventually { (store.checkpointer?.counts.passive ?? 0) > 0 }
+            #expect((store.checkpointer?.counts.passive ?? 0) > 0)
+            store.close()
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        try store.read { (tx) throws(StoreError) in
+            for record in records { #expect(try tx.resource(key: record.key) == record) }
+        }
+    }
+
+    @Test("the commit hook only queues: a write needs no checkpoint to return, and close waits for one running")
+    func closeWaitsForTheQueue() throws {
+        let directory = try TemporaryDirectory()
+        let store = try EmulatorStore(location: .file(directory: directory.path), checkpointFrames: (1, 1))
+        for i in 0..<50 {
+            try store.write { tx in try tx.upsert(Fixture.resource(name: "rp\(i)", body: Self.body(i))) }
+        }
+        store.close()
+        // The writer's close checkpointed the rest and removed the WAL.
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/" + StoreLocation.fileName + "-wal"))
+        #expect(throws: StoreError.closed) { try store.write { tx in try tx.setMeta("k", "v") } }
+    }
+}
