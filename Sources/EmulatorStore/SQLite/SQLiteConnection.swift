@@ -30,8 +30,13 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var cache: [String: SQLiteStatement] = [:]
 
+    /// Library settings made once, before the first connection opens. Memory statistics off: with them on, the
+    /// readers of concurrent GETs queued on one process-wide mutex for every allocation (docs/performance.md).
+    private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
+
     /// Opens `path` with `flags`.
     init(path: String, flags: Flags) throws(SQLiteError) {
+        Self.configureLibrary
         var db: OpaquePointer?
         let code = sqlite3_open_v2(path, &db, flags.rawValue, nil)
         guard code == SQLITE_OK, let db else {
