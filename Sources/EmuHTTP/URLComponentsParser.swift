@@ -3,45 +3,65 @@ public enum URLComponentsParser {
     /// Splits a target into the path and the query (without `?`); a fragment is dropped. Works on UTF-8 code
     /// units: this runs for every request, and the delimiters are ASCII.
     public static func split(_ target: String) -> (path: Substring, query: Substring) {
+        let (end, q) = withBytes(Substring(target)) { b -> (Int, Int?) in
+            let end = b.firstIndex(of: UInt8(ascii: "#")) ?? b.count
+            return (end, b[..<end].firstIndex(of: UInt8(ascii: "?")))
+        }
         let u = target.utf8
-        let end = u.firstIndex(of: UInt8(ascii: "#")) ?? u.endIndex
-        guard let q = u[..<end].firstIndex(of: UInt8(ascii: "?")) else { return (target[..<end], "") }
-        return (target[..<q], target[u.index(after: q)..<end])
+        let endIndex = u.index(u.startIndex, offsetBy: end)
+        guard let q else { return (target[..<endIndex], "") }
+        let qIndex = u.index(u.startIndex, offsetBy: q)
+        return (target[..<qIndex], target[u.index(after: qIndex)..<endIndex])
     }
 
     /// Path segments, each percent-decoded; empty segments dropped.
     public static func segments(_ path: Substring) -> [String] {
-        // One pass over the UTF-8 view; the generic `split` then `map` built an array of slices first.
-        let u = path.utf8
-        var segments: [String] = []
-        var start = u.startIndex
-        var i = start
-        while true {
-            let atEnd = i == u.endIndex
-            if atEnd || u[i] == UInt8(ascii: "/") {
-                if start < i {
-                    let s = path[start..<i]
-                    segments.append(percentDecode(s) ?? String(s))
-                }
-                if atEnd { return segments }
-                start = u.index(after: i)
+        withBytes(path) { b in
+            var segments: [String] = []
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "/") {
+                if start < i { segments.append(decoded(UnsafeBufferPointer(rebasing: b[start..<i]))) }
+                start = i + 1
             }
-            i = u.index(after: i)
+            return segments
         }
     }
 
     /// Query items in order; a name without `=` has an empty value.
     public static func queryItems(_ query: Substring) -> [(name: String, value: String)] {
         guard !query.isEmpty else { return [] }
-        return query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { bytes in
-            let pair = Substring(bytes)
-            if let eq = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                let n = pair[..<eq]
-                let v = pair[pair.utf8.index(after: eq)...]
-                return (percentDecode(n) ?? String(n), percentDecode(v) ?? String(v))
+        return withBytes(query) { b in
+            var items: [(name: String, value: String)] = []
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "&") {
+                defer { start = i + 1 }
+                guard start < i else { continue }
+                let pair = b[start..<i]
+                guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else {
+                    items.append((decoded(UnsafeBufferPointer(rebasing: pair)), ""))
+                    continue
+                }
+                items.append(
+                    (
+                        decoded(UnsafeBufferPointer(rebasing: b[start..<eq])),
+                        decoded(UnsafeBufferPointer(rebasing: b[(eq + 1)..<i]))
+                    ))
             }
-            return (percentDecode(pair) ?? String(pair), "")
+            return items
         }
+    }
+
+    /// `s`'s UTF-8 bytes in place (native strings keep them contiguous), else a copy.
+    private static func withBytes<R>(_ s: Substring, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = s.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(s.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The percent-decoded text of `bytes`, or the bytes as they are when an escape is malformed.
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "%")) else { return String(decoding: bytes, as: UTF8.self) }
+        return percentDecode(Substring(String(decoding: bytes, as: UTF8.self)))
+            ?? String(decoding: bytes, as: UTF8.self)
     }
 
     /// Decodes `%XX` escapes; nil when an escape is malformed or the result is not UTF-8.

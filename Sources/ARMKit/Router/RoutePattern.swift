@@ -21,6 +21,17 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// every route on every request).
     static func equalLowercased(_ value: String, _ lower: String) -> Bool {
         guard value.utf8.count == lower.utf8.count else { return false }  // O(1) for native strings
+        // Over the two strings' bytes in place when both have contiguous UTF-8 (native strings do): no iterator.
+        if let equal = value.utf8.withContiguousStorageIfAvailable({ a in
+            lower.utf8.withContiguousStorageIfAvailable { b in
+                for i in 0..<a.count where a[i] != b[i] {
+                    guard a[i] >= 65, a[i] <= 90, a[i] + 32 == b[i] else { return false }
+                }
+                return true
+            }
+        }), let equal {
+            return equal
+        }
         var a = value.utf8.makeIterator()
         var b = lower.utf8.makeIterator()
         while true {

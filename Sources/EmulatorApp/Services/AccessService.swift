@@ -182,7 +182,7 @@ struct AccessService: Sendable {
     private func requireDiskRestorePoint(_ tx: ReadTransaction, rpID: ResourceID, name: String, now: Timestamp)
         throws(ARMError) -> ResolvedDiskRestorePoint
     {
-        _ = try app.requireResourceGroup(tx, subscription: rpID.subscription, name: rpID.resourceGroup ?? "", now: now)
+        try app.requireResourceGroup(tx, subscription: rpID.subscription, name: rpID.resourceGroup ?? "", now: now)
         guard let drp = try DiskRestorePointService(app: app).resolve(tx, rpID: rpID, name: name, now: now) else {
             guard let rpc = rpID.parent, try app.live(tx, rpc, now: now) != nil else {
                 throw app.notFound(rpID.parent ?? rpID)

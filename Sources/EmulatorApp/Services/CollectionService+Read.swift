@@ -11,7 +11,7 @@ extension CollectionService {
         let now = app.clock.now()
         let rpcID = id(subscription, resourceGroup, name)
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, _) = try app.live(tx, rpcID, now: now),
                 let doc = render(
                     record, at: now, call: call,
@@ -61,7 +61,7 @@ extension CollectionService {
         let now = app.clock.now()
         let rpcID = id(subscription, resourceGroup, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, rpcID, now: now) else { return ARMResponse(status: 204) }
             // Its restore points and disk restore points go with it, with their schedules (CONTRACT.md §2), their
             // snapshots folded into what stays (§6).

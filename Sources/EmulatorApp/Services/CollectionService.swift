@@ -25,7 +25,7 @@ struct CollectionService: Sendable {
         let rpcID = id(subscription, resourceGroup, name)
         let hasIA = call.apiVersion.isAtLeast(Self.instantAccessVersion)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let location = try body.string("location"), !location.isEmpty else {
                 throw ARMError(.locationRequired)
             }
@@ -94,7 +94,7 @@ struct CollectionService: Sendable {
         let rpcID = id(subscription, resourceGroup, name)
         let hasIA = call.apiVersion.isAtLeast(Self.instantAccessVersion)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, stored) = try app.live(tx, rpcID, now: now), stored.provisioning.deleteAt == nil else {
                 throw app.notFound(rpcID)
             }

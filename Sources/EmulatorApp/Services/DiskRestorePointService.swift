@@ -29,7 +29,7 @@ struct DiskRestorePointService: Sendable {
         let page = try Page.request(request, size: app.config.pageSize)
         let call = CallContext(request)
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(
+            try app.requireResourceGroup(
                 tx, subscription: rpID.subscription, name: rpID.resourceGroup ?? "", now: now)
             let f = try facts(tx, rpID, now: now)
             guard f.hasSucceeded(at: now) else {
@@ -48,7 +48,7 @@ struct DiskRestorePointService: Sendable {
     func get(_ call: CallContext, rpID: ResourceID, name: String) throws(ARMError) -> ARMResponse {
         let now = app.clock.now()
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(
+            try app.requireResourceGroup(
                 tx, subscription: rpID.subscription, name: rpID.resourceGroup ?? "", now: now)
             let f = try facts(tx, rpID, now: now)
             let drpID = rpID.child(type: "diskRestorePoints", name: name)

@@ -22,7 +22,7 @@ struct DiskService: Sendable {
         let now = app.clock.now()
         let diskID = id(subscription, resourceGroup, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             let existing = try app.live(tx, diskID, now: now)
             if let (_, stored) = existing, stored.provisioning.deleteAt != nil {
                 throw .operationNotAllowed("Disk '\(name)' is being deleted; wait for the delete to finish.")
@@ -78,7 +78,7 @@ struct DiskService: Sendable {
         let now = app.clock.now()
         let diskID = id(subscription, resourceGroup, name)
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (_, stored) = try app.live(tx, diskID, now: now), let doc = Self.render(stored, at: now) else {
                 throw app.notFound(diskID)
             }
@@ -106,7 +106,7 @@ struct DiskService: Sendable {
         let now = app.clock.now()
         let diskID = id(subscription, resourceGroup, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, diskID, now: now) else { return ARMResponse(status: 204) }
             if let owner = existing.arm["managedBy"]?.stringValue {
                 throw .operationNotAllowed(

@@ -13,7 +13,7 @@ extension RestorePointService {
         let now = app.clock.now()
         let target = "properties.sourceRestorePoint.id"
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(
+            try app.requireResourceGroup(
                 tx, subscription: rpID.subscription, name: rpID.resourceGroup ?? "", now: now)
             guard let rpcID = rpID.parent, let (rpcRecord, rpc) = try app.live(tx, rpcID, now: now),
                 rpc.provisioning.deleteAt == nil

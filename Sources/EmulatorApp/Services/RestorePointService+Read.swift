@@ -22,13 +22,11 @@ extension RestorePointService {
         let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
-            guard let rpcID = rpID.parent, try app.live(tx, rpcID, now: now) != nil else {
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let rpcID = rpID.parent, try app.liveBody(tx, rpcID, now: now) != nil else {
                 throw app.notFound(rpID.parent ?? rpID)
             }
-            guard let (record, version) = try app.store(tx.versionedResource(key: rpID.key)),
-                let stored = record.stored, stored.provisioning.exists(at: now)
-            else { throw app.notFound(rpID) }
+            guard let (stored, version) = try app.liveBody(tx, rpID, now: now) else { throw app.notFound(rpID) }
             let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
             if let version, let kept = app.renders.render(for: key, version: version, at: now) {
                 return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
@@ -76,7 +74,7 @@ extension RestorePointService {
         let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, rpID, now: now) else { return ARMResponse(status: 204) }
             if existing.provisioning.deleteAt == nil {
                 try AccessService(app: app).refuseDeleteWhileShared(tx, rpID: rpID, stored: existing, now: now)

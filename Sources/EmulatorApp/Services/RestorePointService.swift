@@ -39,7 +39,7 @@ struct RestorePointService: Sendable {
         let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let rpcID = rpID.parent, let (rpcRecord, rpc) = try app.live(tx, rpcID, now: now),
                 rpc.provisioning.deleteAt == nil
             else { throw app.notFound(rpID.parent ?? rpID) }

@@ -8,7 +8,7 @@ extension VirtualMachineService {
         let now = app.clock.now()
         let vmID = id(subscription, resourceGroup, name)
         return try app.db.read { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (_, stored) = try app.live(tx, vmID, now: now), let doc = stored.rendered(at: now) else {
                 throw app.notFound(vmID)
             }
@@ -36,7 +36,7 @@ extension VirtualMachineService {
         let now = app.clock.now()
         let vmID = id(subscription, resourceGroup, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             guard let (record, existing) = try app.live(tx, vmID, now: now) else { return ARMResponse(status: 204) }
             for diskID in existing.internalFacts["diskIds"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                 guard let id = ResourceID.parse(diskID), let (diskRecord, disk) = try app.live(tx, id, now: now),

@@ -21,7 +21,7 @@ struct VirtualMachineService: Sendable {
         let now = app.clock.now()
         let vmID = id(subscription, resourceGroup, name)
         return try app.db.write { tx throws(ARMError) in
-            _ = try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
             let existing = try app.live(tx, vmID, now: now)
             if let (_, stored) = existing, stored.provisioning.deleteAt != nil {
                 throw .operationNotAllowed("Virtual machine '\(name)' is being deleted; wait for the delete to finish.")

@@ -23,21 +23,31 @@ final class AppContext: Sendable {
         self.faults = FaultInjector(db: db, logger: logger)
     }
 
-    /// The resource group, which must exist and not be deleting (CONTRACT.md §7).
+    /// The id of the resource group, which must exist and not be deleting (CONTRACT.md §7).
+    @discardableResult
     func requireResourceGroup(_ tx: ReadTransaction, subscription: String, name: String, now: Timestamp)
-        throws(ARMError) -> ResourceRecord
+        throws(ARMError) -> ResourceID
     {
         let id = ResourceID(subscription: subscription, resourceGroup: name)
-        guard let record = try store(tx.resource(key: id.key)), let stored = record.stored,
-            stored.provisioning.exists(at: now)
-        else { throw .resourceGroupNotFound(name) }
+        guard let (stored, _) = try liveBody(tx, id, now: now) else { throw .resourceGroupNotFound(name) }
         if stored.provisioning.deleteAt != nil {
+            let shown = stored.arm["name"]?.stringValue ?? name
             throw ARMError(
                 status: 409, code: "ResourceGroupBeingDeleted",
-                message:
-                    "The resource group '\(record.name)' is in deprovisioning state and cannot perform this operation.")
+                message: "The resource group '\(shown)' is in deprovisioning state and cannot perform this operation.")
         }
-        return record
+        return id
+    }
+
+    /// The stored body of `id` when it exists at `now`, with the version of its text (`BodyVersion`), read without
+    /// the record's other columns.
+    func liveBody(_ tx: ReadTransaction, _ id: ResourceID, now: Timestamp) throws(ARMError) -> (
+        stored: StoredResource, version: BodyVersion?
+    )? {
+        guard let (body, version) = try store(tx.resourceBody(key: id.key)), let stored = StoredResource(body),
+            stored.provisioning.exists(at: now)
+        else { return nil }
+        return (stored, version)
     }
 
     /// A live resource (created and not past its delete), or nil.

@@ -5,6 +5,7 @@ extension ResourceRecord {
         "key, id, subscription, resource_group, type, parent_key, name, location, created_at, updated_at, body"
 
     static let selectByKey = "SELECT \(columns) FROM resources WHERE key = ?1"
+    static let selectBodyByKey = "SELECT body FROM resources WHERE key = ?1"
     // Served by resources_by_parent: equality on (parent_key, type), then the key range in index order.
     static let selectByParent = """
         SELECT \(columns) FROM resources
@@ -61,17 +62,14 @@ extension ResourceRecord {
         try self.init(row: s, key: s.text(at: 0), body: s.json(at: 10))
     }
 
-    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one;
-    /// `version` is that body's version in `bodies` (nil without one).
-    init(row s: SQLiteStatement, bodies: ParsedBodyCache?, version: inout BodyVersion?) throws(StoreError) {
+    /// Decodes the current row, reusing the parse `bodies` kept of the same stored body text when there is one.
+    init(row s: SQLiteStatement, bodies: ParsedBodyCache?) throws(StoreError) {
         guard let bodies else {
             try self.init(row: s)
             return
         }
         let key = s.text(at: 0)
-        let body = try s.json(at: 10, key: key, cache: bodies)
-        version = body?.version
-        self.init(row: s, key: key, body: body?.json)
+        try self.init(row: s, key: key, body: s.json(at: 10, key: key, cache: bodies)?.json)
     }
 
     private init(row s: SQLiteStatement, key: String, body: JSON?) {

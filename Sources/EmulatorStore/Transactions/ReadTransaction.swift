@@ -27,17 +27,19 @@ public class ReadTransaction {
 
     /// The resource stored under `key`.
     public func resource(key: String) throws(StoreError) -> ResourceRecord? {
-        try versionedResource(key: key)?.record
+        try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
+            try ResourceRecord(row: s, bodies: bodies)
+        }
     }
 
-    /// The resource stored under `key`, with the version of its body text (`BodyVersion`; nil when the body is
-    /// too long to keep parsed).
-    public func versionedResource(key: String) throws(StoreError) -> (record: ResourceRecord, version: BodyVersion?)? {
-        try queryOne(ResourceRecord.selectByKey, [.text(key)]) { (s) throws(StoreError) in
-            var version: BodyVersion?
-            let record = try ResourceRecord(row: s, bodies: bodies, version: &version)
-            return (record, version)
-        }
+    /// Only the body of the resource stored under `key`, with the version of its text (`BodyVersion`; nil when it
+    /// is too long to keep parsed): existence checks and renders on the read path need nothing else, and the
+    /// record's other columns are ten strings to build.
+    public func resourceBody(key: String) throws(StoreError) -> (body: JSON, version: BodyVersion?)? {
+        try queryOne(ResourceRecord.selectBodyByKey, [.text(key)]) { (s) throws(StoreError) in
+            guard let bodies else { return try s.json(at: 0).map { (body: $0, version: nil) } }
+            return try s.json(at: 0, key: key, cache: bodies).map { (body: $0.json, version: $0.version) }
+        } ?? nil
     }
 
     /// Resources of `type` directly under `parentKey`, in key order, keys after `after`, at most `limit`.
