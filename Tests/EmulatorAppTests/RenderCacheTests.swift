@@ -55,6 +55,24 @@ struct RenderCacheTests {
         #expect(e.emulator.app.renders.count > 0)
     }
 
+    /// A live restore point is answered without reading its group and collection; a missing one still gets the
+    /// error of the first missing level (CONTRACT.md §7): group, collection, then the restore point.
+    @Test func aMissingRestorePointNamesTheFirstMissingLevel() throws {
+        let e = try setUp()
+        try e.advance(seconds: 60)
+        let missing = e.call(.get, path("rg1", "rpc1", "nope", e))
+        #expect(missing.status == 404)
+        #expect(missing.errorCode == "ResourceNotFound")
+        #expect(missing.json["error"]?["message"]?.stringValue?.contains("restorePoints/nope") == true)
+        let noCollection = e.call(.get, path("rg1", "ghost", "rp1", e))
+        #expect(noCollection.errorCode == "ResourceNotFound")
+        #expect(noCollection.json["error"]?["message"]?.stringValue?.contains("restorePointCollections/ghost") == true)
+        #expect(e.call(.get, path("nogroup", "rpc1", "rp1", e)).errorCode == "ResourceGroupNotFound")
+        // Deleting the group removes the restore point at once; while the group reads Deleting, a GET says so.
+        #expect(e.call(.delete, e.rg("rg1"), api: "2024-11-01").status == 202)
+        #expect(e.call(.get, path("rg1", "rpc1", "rp1", e)).errorCode == "ResourceGroupBeingDeleted")
+    }
+
     @Test func aDeleteAtTheSameInstantIsReadAtOnce() throws {
         let e = try setUp()
         try e.advance(seconds: 60)

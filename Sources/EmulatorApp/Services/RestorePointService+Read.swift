@@ -22,11 +22,16 @@ extension RestorePointService {
         let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
         return try app.db.read { tx throws(ARMError) in
-            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
-            guard let rpcID = rpID.parent, try app.liveBody(tx, rpcID, now: now) != nil else {
-                throw app.notFound(rpID.parent ?? rpID)
+            // A restore point's row lives only while its group and collection do (deleting either removes the rows
+            // under it in the same transaction, docs/architecture.md), so a live restore point is answered without
+            // reading them; a missing one reads them for the error CONTRACT.md §7 puts first.
+            guard let (stored, version) = try app.liveBody(tx, rpID, now: now) else {
+                try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+                guard let rpcID = rpID.parent, try app.liveBody(tx, rpcID, now: now) != nil else {
+                    throw app.notFound(rpID.parent ?? rpID)
+                }
+                throw app.notFound(rpID)
             }
-            guard let (stored, version) = try app.liveBody(tx, rpID, now: now) else { throw app.notFound(rpID) }
             let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
             if let version, let kept = app.renders.render(for: key, version: version, at: now) {
                 return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
