@@ -32,6 +32,19 @@ struct CollectionTests {
         #expect(again.json["properties"]?["restorePointCollectionId"] == j["properties"]?["restorePointCollectionId"])
     }
 
+    /// A live collection is answered without reading its group; a missing one gets the first missing level's error
+    /// (CONTRACT.md §7), and while its group is being deleted, that.
+    @Test func aMissingCollectionNamesTheFirstMissingLevel() throws {
+        let e = try setUp()
+        e.makeCollection()
+        let rpc = e.cp("rg1") + "/restorePointCollections/rpc1"
+        #expect(e.call(.get, rpc).status == 200)
+        #expect(e.call(.get, e.cp("rg1") + "/restorePointCollections/ghost").errorCode == "ResourceNotFound")
+        #expect(e.call(.get, e.cp("nogroup") + "/restorePointCollections/rpc1").errorCode == "ResourceGroupNotFound")
+        #expect(e.call(.delete, e.rg("rg1"), api: "2024-11-01").status == 202)
+        #expect(e.call(.get, rpc).errorCode == "ResourceGroupBeingDeleted")
+    }
+
     @Test func expandRestorePointsGivesAnEmptyList() throws {
         let e = try setUp()
         e.makeCollection()

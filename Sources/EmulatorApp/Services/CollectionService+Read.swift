@@ -11,8 +11,14 @@ extension CollectionService {
         let now = app.clock.now()
         let rpcID = id(subscription, resourceGroup, name)
         return try app.db.read { tx throws(ARMError) in
-            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
-            guard let (record, _) = try app.live(tx, rpcID, now: now),
+            // A collection's row lives only while its group does (deleting the group removes it at once), so a live
+            // collection is answered without reading the group; a missing one reads it for the error that comes
+            // first (CONTRACT.md §7).
+            guard let (record, _) = try app.live(tx, rpcID, now: now) else {
+                try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+                throw app.notFound(rpcID)
+            }
+            guard
                 let doc = render(
                     record, at: now, call: call,
                     restorePoints: expandRestorePoints
