@@ -23,6 +23,8 @@ public final class Emulator: Sendable {
     private let responder: EmulatorResponder
     private let server: HTTPServer
     private let store: EmulatorStore
+    /// Gives the store's caches back when requests stop.
+    let idle: IdleMemoryRelease
 
     public init(config: EmulatorConfig, logger: Logger) throws(EmulatorStartError) {
         self.config = config
@@ -51,9 +53,10 @@ public final class Emulator: Sendable {
             authenticator: BearerAuthenticator(mode: config.auth, validate: identity.validator),
             versions: APIVersionPolicy(strict: config.strictAPIVersions), logger: logger,
             emulatedNow: { [clock] in clock.now() }, intercept: app.faults.intercept)
+        idle = IdleMemoryRelease { [store] in store.releaseIdleMemory() }
         responder = EmulatorResponder(
             arm: pipeline, controlPlane: ControlPlane(app: app, lifecycle: lifecycle), identity: identity,
-            logger: logger)
+            idle: idle, logger: logger)
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 headerReadTimeout: .milliseconds(Int64(config.headerTimeout * 1000)),
@@ -91,6 +94,7 @@ public final class Emulator: Sendable {
             throw EmulatorStartError(message: "Cannot listen on \(config.host): \(error)")
         }
         if let seed = config.seedFile { try applySeed(seed) }
+        idle.start()
         lifecycle.markReady()
         return bound
     }
@@ -98,6 +102,7 @@ public final class Emulator: Sendable {
     /// Stops accepting, lets in-flight requests finish (at most 5 s), then closes the store (CONTRACT.md §9).
     public func stop() {
         server.stop()
+        idle.stop()
         store.close()
     }
 

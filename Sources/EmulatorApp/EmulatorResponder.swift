@@ -13,10 +13,13 @@ struct EmulatorResponder: HTTPResponder {
     let arm: ARMPipeline
     let controlPlane: ControlPlane
     let identity: IdentityPlane
+    /// Told of every request, so that it releases memory only once they stop.
+    let idle: IdleMemoryRelease
     let logger: Logger
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = Self.monotonicNanoseconds()
+        idle.noteRequest()
         var response: HTTPResponse
         if request.pathSegments.first == "_emulator", let r = controlPlane.handle(request) {
             response = r

@@ -120,6 +120,18 @@ public final class EmulatorStore: Sendable {
         }
     }
 
+    /// Gives back the memory the store holds for speed while the emulator is idle: the writer's page cache and
+    /// the idle readers (closed; the next reads open new ones). Nothing stored changes; the next requests only read
+    /// their pages again from the file. `Emulator` calls it once a burst of requests is over (docs/performance.md,
+    /// idle RSS).
+    public func releaseIdleMemory() {
+        readers?.closeIdle()
+        writer.withLock { box in box?.connection.releaseMemory() }
+    }
+
+    /// Connections the reader pool keeps open between reads (tests).
+    var idleReaders: Int { readers?.idleCount ?? 0 }
+
     /// Closes every connection, after the write in progress, if any; later calls throw `StoreError.closed`.
     /// Closing the last connection checkpoints the WAL into the database file.
     public func close() {

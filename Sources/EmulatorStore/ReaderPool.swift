@@ -31,6 +31,18 @@ final class ReaderPool: Sendable {
         for box in idle { box.connection.close() }
     }
 
+    /// Closes the connections idle right now, freeing their page caches; the next reads open new ones.
+    func closeIdle() {
+        let idle = state.withLock { state in
+            defer { state.idle.removeAll() }
+            return state.idle
+        }
+        for box in idle { box.connection.close() }
+    }
+
+    /// How many connections wait for a reader.
+    var idleCount: Int { state.withLock { $0.idle.count } }
+
     /// Lends out an idle connection, or a new one; the caller gives it back with `checkIn` and meanwhile is
     /// its only user.
     func checkOut() throws(StoreError) -> ExclusiveConnection {

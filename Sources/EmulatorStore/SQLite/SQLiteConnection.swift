@@ -107,6 +107,13 @@ final class SQLiteConnection {
     }
 
     /// Sets how long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
+    /// Frees what the page cache holds that it can (sqlite.org/c3ref/db_release_memory.html): the pages stay in
+    /// the file and come back on the next read.
+    func releaseMemory() {
+        guard let handle else { return }
+        sqlite3_db_release_memory(handle)
+    }
+
     func setBusyTimeout(milliseconds: Int32) throws(SQLiteError) {
         let db = try db()
         let code = sqlite3_busy_timeout(db, milliseconds)
