@@ -104,19 +104,20 @@ public struct ARMRouter: Sendable {
         var bestPatternLiterals = -1
         let candidates = path.count < bySegmentCount.count ? bySegmentCount[path.count] : []
         for index in candidates {
-            let route = routes[index]
-            guard let literals = route.pattern.matchedLiterals(path) else { continue }
+            // Read in place: a copy of the route (its handler and pattern) would cost retains per candidate.
+            guard let literals = routes[index].pattern.matchedLiterals(path) else { continue }
             if literals > bestPatternLiterals {
                 bestPattern = index
                 bestPatternLiterals = literals
             }
-            let methodMatches = route.method == method || (method == .head && route.method == .get)
+            let routeMethod = routes[index].method
+            let methodMatches = routeMethod == method || (method == .head && routeMethod == .get)
             guard methodMatches else { continue }
             // More literals win; at equal literals an exact method beats HEAD's GET fallback; otherwise the
             // first registered route keeps its place (for GET and HEAD alike).
             if let b = best,
                 b.literals > literals
-                    || (b.literals == literals && (routes[b.index].method == method || route.method != method))
+                    || (b.literals == literals && (routes[b.index].method == method || routeMethod != method))
             {
                 continue
             }

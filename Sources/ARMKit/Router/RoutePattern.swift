@@ -7,6 +7,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     let segments: [Segment]
+    /// How many `{name}` segments: the captures' dictionary is made at that size, never grown.
+    let captureCount: Int
     public let description: String
 
     public init(_ template: String) {
@@ -15,6 +17,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
             if part.hasPrefix("{"), part.hasSuffix("}") { return .capture(String(part.dropFirst().dropLast())) }
             return .literal(part.lowercased())
         }
+        captureCount = segments.count { if case .capture = $0 { true } else { false } }
     }
 
     /// `value` equals the lower-cased literal `lower`, ASCII case-insensitively, without allocating (this runs for
@@ -65,7 +68,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The captured segments of a `path` that matches.
     func captures(_ path: [String]) -> [String: String] {
-        var captures: [String: String] = [:]
+        var captures = [String: String](minimumCapacity: captureCount)
         for (segment, value) in zip(segments, path) {
             if case .capture(let name) = segment { captures[name] = value }
         }
