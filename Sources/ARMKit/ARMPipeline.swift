@@ -2,8 +2,8 @@ import EmuCore
 import EmuHTTP
 
 /// Wraps a resolved route's handler (the app's fault injection, CONTRACT.md §8.4): it gets the route, the request
-/// and the handler to call, and may answer, throw or hold the response back (`ARMResponse.holdBack`) instead. It runs after auth, routing and the api-version
-/// check, so only requests that would be served reach it.
+/// and the handler to call, and may answer, throw or hold the response back (`ARMResponse.holdBack`) instead. It
+/// runs after auth, routing and the api-version check, so only requests that would be served reach it.
 public typealias ARMInterceptor =
     @Sendable (ARMRoute, ARMRequest, () throws(ARMError) -> ARMResponse) throws(ARMError) -> ARMResponse
 

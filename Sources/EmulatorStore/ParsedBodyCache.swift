@@ -71,14 +71,8 @@ public final class ParsedBodyCache: Sendable {
     }
 
     /// The JSON of `text`, the body stored under `key`: the cached value when `text` is what it was parsed from,
-    /// else `parse()`'s, which is then kept.
-    func json<Failure: Error>(
-        key: String, text: UnsafeBufferPointer<UInt8>, parse: () throws(Failure) -> JSON
-    ) throws(Failure) -> JSON {
-        try versioned(key: key, text: text, parse: parse).json
-    }
-
-    /// `json(key:text:parse:)` with the version of the entry that holds it; nil when the text is too long to keep.
+    /// else `parse()`'s, which is then kept; with the version of the entry that holds it (nil when the text is too
+    /// long to keep).
     func versioned<Failure: Error>(
         key: String, text: UnsafeBufferPointer<UInt8>, parse: () throws(Failure) -> JSON
     ) throws(Failure) -> (json: JSON, version: BodyVersion?) {

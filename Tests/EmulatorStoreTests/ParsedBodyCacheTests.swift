@@ -9,10 +9,10 @@ struct ParsedBodyCacheTests {
     private func lookup(_ cache: ParsedBodyCache, _ key: String, _ text: String) throws -> (JSON, parsed: Bool) {
         var parsed = false
         let json = try Array(text.utf8).withUnsafeBufferPointer { buffer in
-            try cache.json(key: key, text: buffer) {
+            try cache.versioned(key: key, text: buffer) {
                 parsed = true
                 return try JSONParser.parse(text)
-            }
+            }.json
         }
         return (json, parsed)
     }

@@ -2,8 +2,8 @@ import COpenSSL
 
 /// The calling thread's OpenSSL error queue (`ERR_get_error(3)`).
 ///
-/// The queue is thread-local and connections move between Dispatch threads only between calls, so every entry
-/// point clears it first and reads it on failure before returning.
+/// The queue is thread-local and one event-loop thread serves many connections, so every entry point clears it
+/// first and reads it on failure before returning: no entry is left for another connection's call to find.
 enum OpenSSLErrorQueue {
     /// Empties the queue, discarding stale entries (`ERR_clear_error(3)`).
     static func clear() { ERR_clear_error() }

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 /// Gives the store's caches back once a burst of requests is over (docs/performance.md, idle RSS): a check every
-/// `interval` releases when requests came since the last release and none since the check before. A laptop tool
+/// `interval` (a second) releases when requests came since the last release and none since the check before. A laptop tool
 /// sits idle most of the time; its caches only pay while requests arrive.
 final class IdleMemoryRelease: Sendable {
     private struct State {
@@ -18,10 +18,13 @@ final class IdleMemoryRelease: Sendable {
     nonisolated(unsafe) private let timer: any DispatchSourceTimer
     private let started = Atomic<Bool>(false)
 
-    init(interval: DispatchTimeInterval = .seconds(1), release: @escaping @Sendable () -> Void) {
+    /// How often the timer checks.
+    static let interval = DispatchTimeInterval.seconds(1)
+
+    init(release: @escaping @Sendable () -> Void) {
         self.release = release
         timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.schedule(deadline: .now() + Self.interval, repeating: Self.interval)
         timer.setEventHandler { [weak self] in self?.tick() }
     }
 

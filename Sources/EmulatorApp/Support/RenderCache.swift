@@ -33,13 +33,8 @@ final class RenderCache: Sendable {
     }
 
     /// At most this many renders (about 2–6 KB each, document and bytes).
-    let capacity: Int
+    static let capacity = 256
     private let entries = Mutex<[Key: Entry]>([:])
-
-    init(capacity: Int = 256) {
-        precondition(capacity > 0, "a cache needs room")
-        self.capacity = capacity
-    }
 
     /// The render kept for `key` when it was made from the body text `version` and still holds at `now`.
     func render(for key: Key, version: BodyVersion, at now: Timestamp) -> Render? {
@@ -56,7 +51,7 @@ final class RenderCache: Sendable {
     func keep(_ render: Render, for key: Key, version: BodyVersion, from: Timestamp, until: Timestamp?) {
         if let until, until <= from { return }
         entries.withLock { entries in
-            if entries[key] == nil, entries.count >= capacity { entries.remove(at: entries.startIndex) }
+            if entries[key] == nil, entries.count >= Self.capacity { entries.remove(at: entries.startIndex) }
             entries[key] = Entry(version: version, from: from, until: until, render: render)
         }
     }
