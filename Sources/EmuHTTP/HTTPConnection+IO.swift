@@ -13,8 +13,11 @@ extension HTTPConnection {
 
     func loopStopping() { closeNow() }
 
-    /// Whether to read now: only while open, and not while output waits (back-pressure) or a response is held.
-    var canRead: Bool { readReady && lifecycle == .open && !writeBlocked && heldUntil == nil && !peerFinished }
+    /// Whether to read now: only while open, and not while output waits (back-pressure) or a response is held or
+    /// awaited.
+    var canRead: Bool {
+        readReady && lifecycle == .open && !writeBlocked && heldUntil == nil && awaited == nil && !peerFinished
+    }
 
     /// Reads, answers and writes as far as readiness allows, then decides what comes next; runs after every event
     /// and deadline.
@@ -24,8 +27,9 @@ extension HTTPConnection {
             var more = true
             while more {
                 more = heldUntil == nil && (lifecycle == .open || streaming != nil) ? processInput() : false
-                // Held, or the socket is full: a deadline or the next output edge calls back. Or closed.
-                guard heldUntil == nil, flush() else {
+                // Held, or the socket is full: a deadline or the next output edge calls back. Or closed. Or
+                // awaited (what came before it is written): the answer calls back.
+                guard heldUntil == nil, flush(), awaited == nil else {
                     updateTimer()
                     return
                 }

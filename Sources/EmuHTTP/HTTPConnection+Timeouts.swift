@@ -25,6 +25,7 @@ extension HTTPConnection {
             break
         }
         if let heldUntil { return (heldUntil, .release) }
+        if awaited != nil { return (.max, .close) }  // the answer is owed whatever the peer does meanwhile
         let idle = configuration.idleTimeout
         if writeBlocked { return (MonotonicClock.deadline(after: lastActivity, idle), .close) }  // not reading
         switch parser.phase {

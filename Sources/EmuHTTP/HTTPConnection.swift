@@ -73,6 +73,9 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     var lingerDeadline = UInt64.max
     /// A response is held back until then (`HTTPResponse.holdBack`): nothing is written or read before it.
     var heldUntil: UInt64?
+    /// The request whose response another thread is making (`HTTPAnswer.later`): nothing more is read or parsed
+    /// until it comes.
+    var awaited: HTTPRequest?
     /// The earliest deadline the loop will call back for.
     var scheduledFire = UInt64.max
 
@@ -115,7 +118,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     func beginDrain() {
         draining = true
         if lifecycle == .open && parser.phase == .idle && !writeBlocked && streaming == nil && heldUntil == nil
-            && outOffset == out.count
+            && awaited == nil && outOffset == out.count
         {
             closeNow()
         }
@@ -125,7 +128,9 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
     /// Returns true when it stopped early because unsent output passed the high-water mark.
     func processInput() -> Bool {
         var stoppedEarly = false
-        while heldUntil == nil && (lifecycle == .open || (lifecycle == .closingAfterFlush && streaming != nil)) {
+        while heldUntil == nil && awaited == nil
+            && (lifecycle == .open || (lifecycle == .closingAfterFlush && streaming != nil))
+        {
             if out.count - outOffset + plainOut.count > Self.outputHighWater {
                 stoppedEarly = true
                 break
@@ -149,22 +154,46 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
             case .request(let request):
                 headStartedAt = nil
                 requestsServed += 1
-                let response = responder.respond(to: request)
-                let keepAlive = !draining && HTTPResponseSerializer.keepAlive(request: request, response: response)
-                serializer.serialize(
-                    response, method: request.method, version: request.version, keepAlive: keepAlive, into: &plainOut)
-                if let body = response.stream, HTTPResponseSerializer.streamsBody(response, method: request.method) {
-                    streaming = (body, request.version.minor >= 1)
-                }
-                if !keepAlive { lifecycle = .closingAfterFlush }
-                if response.holdBack > .zero {
-                    heldUntil = MonotonicClock.deadline(after: MonotonicClock.now(), response.holdBack)
+                switch responder.answer(request) {
+                case .now(let response):
+                    queue(response, to: request)
+                case .later(let pending):
+                    awaited = request
+                    pending.whenFulfilled { [self] response in loop.execute { self.answerAwaited(response) } }
                 }
             }
         }
         encodeOutput()
         if lifecycle == .closingAfterFlush && streaming == nil { transport.shutdown(toSocket: &out) }
         return stoppedEarly
+    }
+
+    /// Serializes the response to `request`, and notes what it asks of the connection: a streamed body, a close,
+    /// a hold-back.
+    private func queue(_ response: HTTPResponse, to request: HTTPRequest) {
+        let keepAlive = !draining && HTTPResponseSerializer.keepAlive(request: request, response: response)
+        serializer.serialize(
+            response, method: request.method, version: request.version, keepAlive: keepAlive, into: &plainOut)
+        if let body = response.stream, HTTPResponseSerializer.streamsBody(response, method: request.method) {
+            streaming = (body, request.version.minor >= 1)
+        }
+        if !keepAlive { lifecycle = .closingAfterFlush }
+        if response.holdBack > .zero {
+            heldUntil = MonotonicClock.deadline(after: MonotonicClock.now(), response.holdBack)
+        }
+    }
+
+    /// The response another thread made for `awaited` (on the loop): queued as if it had come at once, then the
+    /// connection goes on with what is buffered.
+    private func answerAwaited(_ response: HTTPResponse) {
+        guard lifecycle != .closed, let request = awaited else { return }
+        awaited = nil
+        queue(response, to: request)
+        lastActivity = loop.now
+        // As `processInput` ends: a held response waits in `out` for its deadline, not in `plainOut`.
+        encodeOutput()
+        if lifecycle == .closingAfterFlush && streaming == nil { transport.shutdown(toSocket: &out) }
+        drive()  // an input edge that came meanwhile left `readReady` set
     }
 
     /// Asks the streamed body for its next piece and frames it; false when the stream threw and the connection

@@ -58,7 +58,25 @@ public struct HTTPResponse: Sendable {
 
 /// What the server calls for every complete request. Called on the connection's event loop thread, one request at
 /// a time per connection: implementations must be thread-safe across connections and must not block, since every
-/// connection on the same loop waits meanwhile (to answer later, set `HTTPResponse.holdBack`).
+/// connection on the same loop waits meanwhile. To answer after a delay, set `HTTPResponse.holdBack`; to answer
+/// from another thread, return `.later` from `answer(_:)`.
 public protocol HTTPResponder: Sendable {
+    /// The response, now (in-process callers use this one).
     func respond(to request: HTTPRequest) -> HTTPResponse
+    /// What the server calls: the response now, or a promise of it that another thread keeps. The default answers
+    /// now with `respond(to:)`.
+    func answer(_ request: HTTPRequest) -> HTTPAnswer
+}
+
+extension HTTPResponder {
+    public func answer(_ request: HTTPRequest) -> HTTPAnswer { .now(respond(to: request)) }
+}
+
+/// A responder's answer to one request.
+public enum HTTPAnswer: Sendable {
+    /// The response.
+    case now(HTTPResponse)
+    /// The response comes through this promise. The connection reads no further request until it does, so answers
+    /// stay in request order.
+    case later(HTTPPendingResponse)
 }

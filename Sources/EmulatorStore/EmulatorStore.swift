@@ -2,9 +2,12 @@
 ///
 /// One writer connection behind a `WriterLock` serializes writes; reads run on read-only connections from a
 /// `ReaderPool`, beside the writer, each on a consistent WAL snapshot; a `WALCheckpointer` copies the WAL into
-/// the database file beside them. In memory there is a single connection, so reads queue behind writes. A
-/// transaction closure must not call `read` or `write` on the same store: the lock is not re-entrant, and a
-/// nested read would not see the open write.
+/// the database file beside them. In memory there is a single connection, so reads queue behind writes.
+///
+/// Several writes can share one transaction (`writeBatch`): a commit's cost is mostly the pages it writes to the
+/// WAL, and creates that commit together write their shared pages (index interiors, the tails of tables in
+/// time order) once. A `read` or `write` called inside an open write on the same thread joins it: a write as a
+/// savepoint (rolled back alone when its closure throws), a read on the writer's own view.
 public final class EmulatorStore: Sendable {
     /// The schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = Schema.currentVersion
@@ -25,7 +28,7 @@ public final class EmulatorStore: Sendable {
     /// The database file, or nil in memory.
     public let path: String?
     /// The one writer; nil once closed.
-    private let writer: WriterLock<ExclusiveConnection?>
+    private let writer: WriterLock<WriterConnection?>
     /// Readers for a file; nil in memory, where reads use the writer.
     private let readers: ReaderPool?
     /// Checkpoints for a file; nil in memory, which has no WAL.
@@ -51,7 +54,7 @@ public final class EmulatorStore: Sendable {
             let separator = directory.hasSuffix("/") ? "" : "/"
             let path = directory + separator + StoreLocation.fileName
             let connection = try Self.openWriter(path: path, synchronous: synchronous)
-            let writer = WriterLock<ExclusiveConnection?>(ExclusiveConnection(connection))
+            let writer = WriterLock<WriterConnection?>(WriterConnection(connection))
             let frames =
                 checkpointFrames ?? (WALCheckpointer.defaultPassiveFrames, WALCheckpointer.defaultRestartFrames)
             let checkpointer = WALCheckpointer(
@@ -63,7 +66,7 @@ public final class EmulatorStore: Sendable {
             self.checkpointer = checkpointer
             readers = ReaderPool(path: path, busyTimeout: Self.busyTimeoutMilliseconds)
         case .inMemory:
-            writer = WriterLock(ExclusiveConnection(try Self.openWriter(path: ":memory:", synchronous: nil)))
+            writer = WriterLock(WriterConnection(try Self.openWriter(path: ":memory:", synchronous: nil)))
             path = nil
             readers = nil
             checkpointer = nil
@@ -86,9 +89,12 @@ public final class EmulatorStore: Sendable {
     public func read<T, Failure: Error>(
         mapError: (StoreError) -> Failure, _ body: (ReadTransaction) throws(Failure) -> T
     ) throws(Failure) -> T {
-        guard let readers else {
-            return try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
-                try Self.transact(ReadTransaction(connection: connection, bodies: bodies), .deferred, mapError, body)
+        // In memory, and inside a write on this thread (a batch's job), the read is the writer's: it sees that write.
+        guard let readers, !writer.isHeldByCurrentThread else {
+            return try withWriter(mapError: mapError) { (writer) throws(Failure) -> T in
+                let transaction = ReadTransaction(connection: writer.connection, bodies: bodies)
+                guard writer.connection.isAutocommit else { return try Self.joined(transaction, body) }
+                return try Self.transact(transaction, .deferred, mapError, body)
             }
         }
         let reader: ExclusiveConnection
@@ -100,6 +106,8 @@ public final class EmulatorStore: Sendable {
 
     /// Runs `body` in the one write transaction at a time (BEGIN IMMEDIATE). When `write` returns, the
     /// changes are committed, durable per the synchronous mode; when `body` throws, none of them happened.
+    /// Inside a batch or another write on this thread, `body` runs in a savepoint of that transaction instead: its
+    /// changes commit with it, and a throw undoes only `body`'s.
     public func write<T>(_ body: (WriteTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
         try write(mapError: { $0 }, body)
     }
@@ -114,9 +122,35 @@ public final class EmulatorStore: Sendable {
     public func write<T, Failure: Error>(
         mapError: (StoreError) -> Failure, _ body: (WriteTransaction) throws(Failure) -> T
     ) throws(Failure) -> T {
-        try withWriter(mapError: mapError) { (connection) throws(Failure) -> T in
-            try Self.transact(
-                WriteTransaction(connection: connection, bodies: bodies), .immediate, mapError, body)
+        try withWriter(mapError: mapError) { (writer) throws(Failure) -> T in
+            let transaction = WriteTransaction(connection: writer.connection, bodies: bodies)
+            guard writer.batchOpen || !writer.connection.isAutocommit else {
+                return try Self.transact(transaction, .immediate, mapError, body)
+            }
+            // SQLite rolls a whole transaction back on some errors (sqlite.org/lang_transaction.html, "Response To
+            // Errors"): a savepoint now would start a new transaction and commit apart from the batch.
+            guard !writer.connection.isAutocommit else { throw mapError(.batchRolledBack) }
+            defer { transaction.invalidate() }
+            return try writer.connection.inSavepoint(mapError: { mapError(.sqlite($0)) }) { () throws(Failure) -> T in
+                try body(transaction)
+            }
+        }
+    }
+
+    /// Runs `body` in one write transaction that every `write` it makes on this thread joins, each as a
+    /// savepoint, and commits once when it returns: the group commit of `EmulatorApp`'s writer thread.
+    ///
+    /// The writes' results stand only if this returns without throwing; when it throws (the commit failed, or
+    /// SQLite rolled the transaction back mid-way), none of them happened.
+    public func writeBatch(_ body: () -> Void) throws(StoreError) {
+        try withWriter(mapError: { $0 }) { (writer) throws(StoreError) in
+            precondition(!writer.batchOpen && writer.connection.isAutocommit, "write batches do not nest")
+            writer.batchOpen = true
+            defer { writer.batchOpen = false }
+            try writer.connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
+                body()
+                guard !writer.connection.isAutocommit else { throw .batchRolledBack }
+            }
         }
     }
 
@@ -137,19 +171,27 @@ public final class EmulatorStore: Sendable {
     public func close() {
         readers?.close()
         checkpointer?.close()  // before the writer: a restart round takes the writer lock.
-        writer.withLock { box in
+        writer.update { box in
             box?.connection.close()
             box = nil
         }
     }
 
     private func withWriter<T, Failure: Error>(
-        mapError: (StoreError) -> Failure, _ body: (SQLiteConnection) throws(Failure) -> T
+        mapError: (StoreError) -> Failure, _ body: (WriterConnection) throws(Failure) -> T
     ) throws(Failure) -> T {
         try writer.withLock { (box) throws(Failure) -> T in
             guard let box else { throw mapError(.closed) }
-            return try body(box.connection)
+            return try body(box)
         }
+    }
+
+    /// Runs `body` inside the transaction already open on its connection.
+    private static func joined<Transaction: ReadTransaction, T, Failure: Error>(
+        _ transaction: Transaction, _ body: (Transaction) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        defer { transaction.invalidate() }
+        return try body(transaction)
     }
 
     private static func transact<Transaction: ReadTransaction, T, Failure: Error>(

@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// Thrown by a transaction body to roll back without a store failure (the caller keeps its own reason).
     case aborted
+    /// SQLite rolled a write batch's transaction back on an error (`EmulatorStore.writeBatch`): none of the
+    /// batch's writes happened.
+    case batchRolledBack
 
     public var description: String {
         switch self {
@@ -22,6 +25,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let message): "corrupt data: \(message)"
         case .closed: "the store is closed"
         case .aborted: "the transaction was rolled back by its caller"
+        case .batchRolledBack: "SQLite rolled back the write batch's transaction after an error"
         }
     }
 }

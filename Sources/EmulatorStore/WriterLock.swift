@@ -1,19 +1,26 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The lock around the writer connection: a plain pthread mutex holding `Value`.
+/// The lock around the writer connection: a plain pthread mutex holding `Value`, re-entrant for the thread that
+/// holds it, so that a write batch's jobs (`EmulatorStore.writeBatch`) can call `write` and `read` inside it.
 ///
 /// Not `Synchronization.Mutex`: under a create load every request thread queues on the writer, and `Mutex`
 /// spins before it sleeps (`_MutexHandle._lockSlow`, 1.5 % of the samples in docs/performance.md, "Restore
 /// points at scale"), burning a core the writer needs on a 2-core machine. A default pthread mutex sleeps in
 /// the kernel (futex) after one failed attempt.
-// @unchecked Sendable: `value` is read or written only between pthread_mutex_lock and pthread_mutex_unlock.
+// @unchecked Sendable: `value` is read only between pthread_mutex_lock and pthread_mutex_unlock (by the thread
+// recorded in `owner`), and changed only there by `update`.
 final class WriterLock<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
+    /// `pthread_self()` of the thread holding the mutex, 0 when free. Compared only with the caller's own id: a
+    /// thread sees its own store, and no other thread ever stores its id.
+    private let owner = Atomic<UInt>(0)
 
     init(_ value: Value) {
         self.value = value
@@ -27,10 +34,33 @@ final class WriterLock<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Runs `body` with the value, holding the lock.
-    func withLock<T, Failure: Error>(_ body: (inout Value) throws(Failure) -> T) throws(Failure) -> T {
+    /// True on the thread that holds the lock.
+    var isHeldByCurrentThread: Bool { owner.load(ordering: .relaxed) == UInt(pthread_self()) }
+
+    /// Runs `body` with the value, holding the lock; at once when this thread holds it already.
+    func withLock<T, Failure: Error>(_ body: (Value) throws(Failure) -> T) throws(Failure) -> T {
+        if isHeldByCurrentThread { return try body(value) }
+        lock()
+        defer { unlock() }
+        return try body(value)
+    }
+
+    /// Runs `body` with the value to change, holding the lock; not from inside `withLock` (the value is lent
+    /// out there).
+    func update<T>(_ body: (inout Value) -> T) -> T {
+        precondition(!isHeldByCurrentThread, "the value is changed only from outside the lock")
+        lock()
+        defer { unlock() }
+        return body(&value)
+    }
+
+    private func lock() {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        owner.store(UInt(pthread_self()), ordering: .relaxed)
+    }
+
+    private func unlock() {
+        owner.store(0, ordering: .relaxed)
+        pthread_mutex_unlock(mutex)
     }
 }

@@ -1,5 +1,7 @@
+import Dispatch
 import EmuCore
 import RestorePointEngine
+import Synchronization
 import Testing
 
 @testable import EmulatorStore
@@ -95,13 +97,21 @@ struct TransactionTests {
         }
     }
 
-    @Test("a file reader sees the last commit while a write is open")
+    @Test("a file reader on another thread sees the last commit while a write is open")
     func snapshotIsolation() throws {
         try withStore(.file) { store in
             let record = Fixture.resource()
             try store.write { tx in
                 try tx.upsert(record)
-                #expect(try store.read { reader in try reader.resource(key: record.key) } == nil)
+                let seen = Mutex<ResourceRecord??>(nil)
+                let done = DispatchSemaphore(value: 0)
+                DispatchQueue.global().async {
+                    let found = try? store.read { reader in try reader.resource(key: record.key) }
+                    seen.withLock { $0 = .some(found ?? nil) }
+                    done.signal()
+                }
+                #expect(done.wait(timeout: .now() + .seconds(15)) == .success)
+                #expect(seen.withLock { $0 } == .some(nil))
             }
             #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
         }

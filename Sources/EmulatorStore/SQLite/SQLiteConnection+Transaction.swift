@@ -36,6 +36,27 @@ extension SQLiteConnection {
         return value
     }
 
+    /// Runs `body` in a savepoint of the open transaction (sqlite.org/lang_savepoint.html): released into the
+    /// transaction when it returns, rolled back (alone) when it throws.
+    func inSavepoint<T, Failure: Error>(
+        mapError: (SQLiteError) -> Failure,
+        _ body: () throws(Failure) -> T
+    ) throws(Failure) -> T {
+        do throws(SQLiteError) { try run("SAVEPOINT w") } catch { throw mapError(error) }
+        let value: T
+        do throws(Failure) {
+            value = try body()
+        } catch {
+            // ROLLBACK TO leaves the savepoint open; RELEASE ends it. Both fail only when SQLite has already
+            // rolled the whole transaction back, which the caller sees as `isAutocommit`.
+            try? run("ROLLBACK TO w")
+            try? run("RELEASE w")
+            throw error
+        }
+        do throws(SQLiteError) { try run("RELEASE w") } catch { throw mapError(error) }
+        return value
+    }
+
     /// Rolls back the open transaction, if any. A failed ROLLBACK leaves nothing to do: SQLite has then
     /// already rolled back on its own (<https://www.sqlite.org/lang_transaction.html>, "Response To Errors").
     func rollback() {
