@@ -31,17 +31,32 @@ public struct ARMPipeline: Sendable {
         self.intercept = intercept
     }
 
-    public func handle(_ http: HTTPRequest) -> HTTPResponse {
+    /// A request that passed auth, routing and the api-version check, ready for its handler (`run`). Made by
+    /// `prepare`, so that the caller can choose the thread the handler runs on.
+    public struct Call: Sendable {
+        public let route: ARMRoute
+        public let request: ARMRequest
+        let served: ServedAPIVersion
+
+        /// Whether the handler may change state (every method but GET and HEAD).
+        public var changesState: Bool { request.http.method != .get && request.http.method != .head }
+    }
+
+    /// What `prepare` found: a call to run, or the finished answer (an auth, routing or api-version error).
+    public enum Preparation: Sendable {
+        case call(Call)
+        case answered(HTTPResponse)
+    }
+
+    /// Auth → route → api-version and the substitution warning; the handler is not called.
+    public func prepare(_ http: HTTPRequest) -> Preparation {
         let requestID = GUID.makeID()
         let correlationID = http.headers["x-ms-correlation-request-id"].flatMap { $0.isEmpty ? nil : $0 } ?? requestID
         let baseURL = ARMRequest.baseURL(for: http)
-        var served: ServedAPIVersion?
-        let result: Result<ARMResponse, ARMError>
         do throws(ARMError) {
             try authenticator.check(http, baseURL: baseURL)
             let (route, captures) = try router.resolve(http.method, http.pathSegments)
             let version = try versions.resolve(http.queryValue("api-version"), family: route.family)
-            served = version
             if version.isSubstituted {
                 logger.warn(
                     "api-version \(version.requested) is newer than the newest known for \(route.family.name); "
@@ -50,14 +65,34 @@ public struct ARMPipeline: Sendable {
             let request = ARMRequest(
                 http: http, parameters: captures, requestID: requestID, correlationID: correlationID,
                 apiVersion: version, baseURL: baseURL)
+            return .call(Call(route: route, request: request, served: version))
+        } catch {
+            var response = Self.render(error)
+            addStandardHeaders(&response, requestID: requestID, correlationID: correlationID, secure: http.isSecure)
+            return .answered(response)
+        }
+    }
+
+    /// Calls the prepared call's handler (through the interceptor) and finishes its response.
+    public func run(_ call: Call) -> HTTPResponse {
+        let result: Result<ARMResponse, ARMError>
+        do throws(ARMError) {
             if let intercept {
-                result = .success(try intercept(route, request) { () throws(ARMError) in try route.handler(request) })
+                let route = call.route
+                result = .success(
+                    try intercept(route, call.request) { () throws(ARMError) in try route.handler(call.request) })
             } else {
-                result = .success(try route.handler(request))
+                result = .success(try call.route.handler(call.request))
             }
         } catch {
             result = .failure(error)
         }
+        return finish(call, result)
+    }
+
+    /// The response to `call` for `result`: the error envelope for a failure, and the headers every ARM response
+    /// carries. Also for a failure found after the handler ran (a write batch that did not commit).
+    public func finish(_ call: Call, _ result: Result<ARMResponse, ARMError>) -> HTTPResponse {
         var response: HTTPResponse
         switch result {
         case .success(let r):
@@ -65,9 +100,19 @@ public struct ARMPipeline: Sendable {
         case .failure(let e):
             response = Self.render(e)
         }
-        if let served, served.isSubstituted { response.headers.set("x-ms-emulator-served-api-version", served.served) }
-        addStandardHeaders(&response, requestID: requestID, correlationID: correlationID, secure: http.isSecure)
+        if call.served.isSubstituted { response.headers.set("x-ms-emulator-served-api-version", call.served.served) }
+        addStandardHeaders(
+            &response, requestID: call.request.requestID, correlationID: call.request.correlationID,
+            secure: call.request.http.isSecure)
         return response
+    }
+
+    /// `prepare` then `run`: the whole request on the calling thread.
+    public func handle(_ http: HTTPRequest) -> HTTPResponse {
+        switch prepare(http) {
+        case .call(let call): run(call)
+        case .answered(let response): response
+        }
     }
 
     /// The response for an error: its status, the envelope, its extra headers.

@@ -25,6 +25,8 @@ public final class Emulator: Sendable {
     private let store: EmulatorStore
     /// Gives the store's caches back when requests stop.
     let idle: IdleMemoryRelease
+    /// Runs the ARM requests that change state, in batches (over HTTP; `respond(to:)` runs them in place).
+    private let writes: WriteQueue
 
     public init(config: EmulatorConfig, logger: Logger) throws(EmulatorStartError) {
         self.config = config
@@ -54,9 +56,10 @@ public final class Emulator: Sendable {
             versions: APIVersionPolicy(strict: config.strictAPIVersions), logger: logger,
             emulatedNow: { [clock] in clock.now() }, intercept: app.faults.intercept)
         idle = IdleMemoryRelease { [store] in store.releaseIdleMemory() }
+        writes = WriteQueue(store: store)
         responder = EmulatorResponder(
             arm: pipeline, controlPlane: ControlPlane(app: app, lifecycle: lifecycle), identity: identity,
-            idle: idle, logger: logger)
+            writes: writes, db: app.db, idle: idle, logger: logger)
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 headerReadTimeout: .milliseconds(Int64(config.headerTimeout * 1000)),
@@ -101,7 +104,8 @@ public final class Emulator: Sendable {
 
     /// Stops accepting, lets in-flight requests finish (at most 5 s), then closes the store (CONTRACT.md §9).
     public func stop() {
-        server.stop()
+        server.stop()  // the write queue still answers the requests it holds meanwhile
+        writes.waitUntilIdle()
         idle.stop()
         store.close()
     }

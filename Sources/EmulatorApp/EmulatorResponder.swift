@@ -8,29 +8,73 @@ import Glibc
 
 /// The one `HTTPResponder` of the process: `/_emulator/...` goes to the control plane, the identity plane's paths
 /// (`/metadata/...`, `/{tenant}/oauth2/...`, `/msi/token`) to `IdentityPlane`, everything else to the ARM pipeline
-/// (CONTRACT.md §1). Writes one access-log line per request.
+/// (CONTRACT.md §1). ARM requests that change state run on the `WriteQueue`, in batches. Writes one access-log line
+/// per request.
 struct EmulatorResponder: HTTPResponder {
     let arm: ARMPipeline
     let controlPlane: ControlPlane
     let identity: IdentityPlane
+    /// Runs the ARM requests that change state.
+    let writes: WriteQueue
+    /// Where a batch's store failure becomes an ARM error.
+    let db: Database
     /// Told of every request, so that it releases memory only once they stop.
     let idle: IdleMemoryRelease
     let logger: Logger
 
+    /// Serves the whole request on the calling thread (in-process callers).
     func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = Self.monotonicNanoseconds()
         idle.noteRequest()
-        var response: HTTPResponse
-        if request.pathSegments.first == "_emulator", let r = controlPlane.handle(request) {
-            response = r
-            response.headers.set("Cache-Control", "no-cache")
-        } else if let r = identity.handle(request) {
-            response = r
-        } else {
-            response = arm.handle(request)
+        let response =
+            switch route(request) {
+            case .answered(let response): response
+            case .call(let call): arm.run(call)
+            }
+        log(request, response, since: started)
+        return response
+    }
+
+    /// Serves a request for the server: an ARM request that changes state goes to the write queue and is answered
+    /// from there once its batch commits; anything else is answered now, on the event loop.
+    func answer(_ request: HTTPRequest) -> HTTPAnswer {
+        let started = Self.monotonicNanoseconds()
+        idle.noteRequest()
+        switch route(request) {
+        case .answered(let response):
+            log(request, response, since: started)
+            return .now(response)
+        case .call(let call) where !call.changesState:
+            let response = arm.run(call)
+            log(request, response, since: started)
+            return .now(response)
+        case .call(let call):
+            let pending = HTTPPendingResponse()
+            writes.submit(
+                WriteQueue.Job(
+                    run: { [arm] in arm.run(call) },
+                    failed: { [arm, db] error in arm.finish(call, .failure(db.failure(error))) },
+                    deliver: { [self] response in
+                        log(request, response, since: started)
+                        pending.fulfil(response)
+                    }))
+            return .later(pending)
         }
-        let elapsed = Double(Self.monotonicNanoseconds() - started) / 1_000_000
+    }
+
+    /// The control plane, the identity plane, or a prepared ARM call.
+    private func route(_ request: HTTPRequest) -> ARMPipeline.Preparation {
+        if request.pathSegments.first == "_emulator", var response = controlPlane.handle(request) {
+            response.headers.set("Cache-Control", "no-cache")
+            return .answered(response)
+        }
+        if let response = identity.handle(request) { return .answered(response) }
+        return arm.prepare(request)
+    }
+
+    private func log(_ request: HTTPRequest, _ response: HTTPResponse, since started: Int64) {
         if logger.enabled(.info) {
+            let elapsed = Double(Self.monotonicNanoseconds() - started) / 1_000_000
             let id = response.headers["x-ms-request-id"] ?? "-"
             logger.info(
                 "\(request.method) \(request.target) \(response.status) \(Self.format(elapsed))ms req=\(id)"
@@ -42,7 +86,6 @@ struct EmulatorResponder: HTTPResponder {
                 logger.debug("response body: \(String(decoding: response.body, as: UTF8.self))")
             }
         }
-        return response
     }
 
     static func monotonicNanoseconds() -> Int64 {

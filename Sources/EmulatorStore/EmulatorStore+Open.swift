@@ -36,6 +36,9 @@ extension EmulatorStore {
             try connection.setPragma("journal_size_limit", "67108864")
             try connection.setPragma("mmap_size", String(mmapBytes))
             try connection.setPragma("cache_size", String(-writerCacheKiB))  // negative: KiB, not pages
+            // A savepoint's journal (every write of a batch has one, `writeBatch`) stays in memory instead of
+            // spilling past 64 KiB to a temporary file (sqlite.org/tempfiles.html, "Statement Journal Files").
+            try connection.setPragma("temp_store", "MEMORY")
         } catch {
             throw .sqlite(error)
         }

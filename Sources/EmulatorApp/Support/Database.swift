@@ -37,6 +37,9 @@ struct Database: Sendable {
         }
     }
 
+    /// The 500 for a store failure outside a transaction body (a write batch that did not commit), logged.
+    func failure(_ e: StoreError) -> ARMError { internalError(e) }
+
     private func internalError(_ e: StoreError) -> ARMError {
         let reference = GUID.make()
         logger.error("store failure (reference \(reference)): \(e)")

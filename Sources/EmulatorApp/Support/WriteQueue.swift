@@ -1,0 +1,82 @@
+import Dispatch
+import EmuHTTP
+import EmulatorStore
+import Synchronization
+
+/// Where the event loops hand the ARM requests that change state (`EmulatorResponder.answer`): one serial queue
+/// runs them in batches, each batch one store transaction (`EmulatorStore.writeBatch`) in which every request's
+/// writes are a savepoint, and answers them all once it has committed.
+///
+/// Why: a create's cost is mostly the pages its commit writes to the WAL, and creates committed together write
+/// their shared pages once (docs/performance.md, "Restore points at scale"). And a loop that waited for the writer
+/// lock waited with all its connections; now it goes on serving reads. A request answered from a batch reads and
+/// writes as if the batch's earlier requests had committed before it (its reads join the batch's transaction), and
+/// no answer leaves before the commit, so what clients see is the same as one request at a time.
+final class WriteQueue: Sendable {
+    /// One request's work.
+    struct Job: Sendable {
+        /// Runs the request on the queue; its writes join the batch.
+        let run: @Sendable () -> HTTPResponse
+        /// The answer when the batch did not commit: the request's writes did not happen.
+        let failed: @Sendable (StoreError) -> HTTPResponse
+        /// Sends the answer (from the queue, after the commit).
+        let deliver: @Sendable (HTTPResponse) -> Void
+    }
+
+    private struct State {
+        var jobs: [Job] = []
+        /// A drain is queued or running: the next job needs no new one.
+        var draining = false
+    }
+
+    /// At most this many requests share a transaction, so the first of a long queue is not kept waiting for all.
+    static let maxBatch = 64
+
+    private let store: EmulatorStore
+    private let queue = DispatchQueue(label: "rpemu.writes", qos: .userInitiated)
+    private let state = Mutex(State())
+
+    init(store: EmulatorStore) {
+        self.store = store
+    }
+
+    /// Queues `job`; it runs in the next batch.
+    func submit(_ job: Job) {
+        let startDrain = state.withLock { state -> Bool in
+            state.jobs.append(job)
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if startDrain { queue.async { self.drain() } }
+    }
+
+    /// Returns once every job submitted before the call has been answered.
+    func waitUntilIdle() { queue.sync {} }
+
+    /// Runs batches until no job is left.
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [Job] in
+                let count = min(state.jobs.count, Self.maxBatch)
+                if count == 0 { state.draining = false }
+                defer { state.jobs.removeFirst(count) }
+                return Array(state.jobs.prefix(count))
+            }
+            guard !batch.isEmpty else { return }
+            run(batch)
+        }
+    }
+
+    private func run(_ batch: [Job]) {
+        var answers: [HTTPResponse] = []
+        answers.reserveCapacity(batch.count)
+        do throws(StoreError) {
+            try store.writeBatch {
+                for job in batch { answers.append(job.run()) }
+            }
+        } catch {
+            answers = batch.map { $0.failed(error) }
+        }
+        for (job, answer) in zip(batch, answers) { job.deliver(answer) }
+    }
+}
