@@ -159,7 +159,7 @@ final class HTTPConnection: EventLoopHandler, @unchecked Sendable {
                     queue(response, to: request)
                 case .later(let pending):
                     awaited = request
-                    pending.whenFulfilled { [self] response in loop.execute { self.answerAwaited(response) } }
+                    pending.whenFulfilled(on: loop) { [self] response in answerAwaited(response) }
                 }
             }
         }

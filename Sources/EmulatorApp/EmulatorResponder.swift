@@ -54,10 +54,7 @@ struct EmulatorResponder: HTTPResponder {
                 WriteQueue.Job(
                     run: { [arm] in arm.run(call) },
                     failed: { [arm, db] error in arm.finish(call, .failure(db.failure(error))) },
-                    deliver: { [self] response in
-                        log(request, response, since: started)
-                        pending.fulfil(response)
-                    }))
+                    answered: { [self] response in log(request, response, since: started) }, pending: pending))
             return .later(pending)
         }
     }

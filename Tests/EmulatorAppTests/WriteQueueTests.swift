@@ -25,10 +25,10 @@ struct WriteQueueTests {
                 return HTTPResponse(status: (try? work()) == nil ? 409 : 200)
             },
             failed: { _ in HTTPResponse(status: 500) },
-            deliver: { response in
+            answered: { response in
                 events.add("answer \(i) \(response.status)")
                 done.leave()
-            })
+            }, pending: HTTPPendingResponse())
     }
 
     @Test func jobsWaitingTogetherShareOneCommitAndAreAnsweredAfterIt() throws {

@@ -19,8 +19,10 @@ final class WriteQueue: Sendable {
         let run: @Sendable () -> HTTPResponse
         /// The answer when the batch did not commit: the request's writes did not happen.
         let failed: @Sendable (StoreError) -> HTTPResponse
-        /// Sends the answer (from the queue, after the commit).
-        let deliver: @Sendable (HTTPResponse) -> Void
+        /// Told the answer on the queue, after the commit, before it is sent (the access log).
+        let answered: @Sendable (HTTPResponse) -> Void
+        /// Where the answer goes.
+        let pending: HTTPPendingResponse
     }
 
     private struct State {
@@ -77,6 +79,7 @@ final class WriteQueue: Sendable {
         } catch {
             answers = batch.map { $0.failed(error) }
         }
-        for (job, answer) in zip(batch, answers) { job.deliver(answer) }
+        for (job, answer) in zip(batch, answers) { job.answered(answer) }
+        HTTPPendingResponse.fulfil(Array(zip(batch.lazy.map(\.pending), answers)))
     }
 }
