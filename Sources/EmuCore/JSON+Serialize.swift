@@ -1,5 +1,16 @@
 extension JSON {
     /// Compact UTF-8 serialization (RFC 8259), members in their stored order.
+    /// Whether parsing `serialized()` gives this value back exactly. It does unless a `Double` is written as an
+    /// integer (integral and under 1e15 in magnitude: it reads back as `.int`) or as `null` (not finite).
+    public var roundTripsExactly: Bool {
+        switch self {
+        case .null, .bool, .int, .string: true
+        case .double(let d): d.isFinite && !(d.rounded() == d && abs(d) < 1e15)
+        case .array(let a): a.allSatisfy(\.roundTripsExactly)
+        case .object(let o): o.members.allSatisfy(\.value.roundTripsExactly)
+        }
+    }
+
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)

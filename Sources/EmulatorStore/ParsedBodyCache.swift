@@ -86,19 +86,32 @@ public final class ParsedBodyCache: Sendable {
         if let cached { return cached }
         let json = try parse()
         guard text.count <= maxBytes / 4 else { return (json, nil) }
-        let copy = Array(text)
-        let version = state.withLock { state in
+        return (json, keep(key: key, text: Array(text), json: json))
+    }
+
+    /// Keeps `json` as the parse of `text`, a body just written under `key`, so that the next read of it skips the
+    /// parse (a restore point create reads each source disk the one before it rewrote). Only when the parse of
+    /// `text` would give `json` back exactly (`JSON.roundTripsExactly`); a write that is then rolled back leaves
+    /// an entry no stored text matches, like any other replaced body.
+    func remember(key: String, text: [UInt8], json: JSON) {
+        guard text.count <= maxBytes / 4, json.roundTripsExactly else { return }
+        keep(key: key, text: text, json: json)
+    }
+
+    /// Stores an entry for `key`, replacing the one it had; returns its new version.
+    @discardableResult
+    private func keep(key: String, text: [UInt8], json: JSON) -> BodyVersion {
+        state.withLock { state in
             if let i = state.index[key] { state.remove(at: i) }
             var slot = state.freeSlot()
-            while state.bytes + copy.count > maxBytes { slot = state.freeSlot() }
+            while state.bytes + text.count > maxBytes { slot = state.freeSlot() }
             state.lastVersion += 1
             let version = BodyVersion(value: state.lastVersion)
-            state.slots[slot] = Entry(key: key, text: copy, json: json, version: version, referenced: false)
+            state.slots[slot] = Entry(key: key, text: text, json: json, version: version, referenced: false)
             state.index[key] = slot
-            state.bytes += copy.count
+            state.bytes += text.count
             return version
         }
-        return (json, version)
     }
 
     /// How many bodies and how many bytes of text are kept.

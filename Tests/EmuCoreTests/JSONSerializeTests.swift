@@ -9,6 +9,18 @@ import Testing
         #expect(json.serialized() == Array(json.text.utf8))
     }
 
+    @Test(arguments: [
+        (JSON.object(["a": [1, "二", nil, true, 1.5, -0.25, 1e300, ["k": 7]]]), true),
+        (JSON.double(2), false), (JSON.double(-0.0), false), (JSON.double(.infinity), false),
+        (JSON.double(.nan), false), (JSON.array([1, .double(3)]), false),
+        (JSON.object(["x": ["y": .double(0)]]), false),
+        (JSON.double(1e15), true),
+    ])
+    func roundTripsExactlyIsWhetherTheParseGivesTheValueBack(json: JSON, exact: Bool) throws {
+        #expect(json.roundTripsExactly == exact)
+        #expect((try JSONParser.parse(json.serialized()) == json) == exact)
+    }
+
     @Test func writeAppendsToExistingBytes() {
         var out = Array("prefix:".utf8)
         JSON.array([1, "a"]).write(to: &out)

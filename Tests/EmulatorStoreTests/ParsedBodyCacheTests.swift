@@ -29,6 +29,20 @@ struct ParsedBodyCacheTests {
         #expect(cache.usage.bytes == 14)
     }
 
+    @Test("a body written is kept for its next read, unless its parse would differ from the value written")
+    func writeThrough() throws {
+        let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
+        let written: JSON = ["v": 1, "d": 1.5, "s": "x"]
+        cache.remember(key: "a", text: written.serialized(), json: written)
+        #expect(try lookup(cache, "a", #"{"v":1,"d":1.5,"s":"x"}"#) == (written, false))
+        // .double(2) is written "2", which reads back as .int(2): a kept .double would differ from a fresh read.
+        let integral: JSON = ["d": .double(2)]
+        cache.remember(key: "b", text: integral.serialized(), json: integral)
+        #expect(try lookup(cache, "b", #"{"d":2}"#) == (["d": 2], true))
+        // Another text under the same key (a write rolled back, or a later one) misses and is parsed.
+        #expect(try lookup(cache, "a", #"{"v":2}"#) == (["v": 2], true))
+    }
+
     @Test("a version stands for one exact text: kept while the text is, never given out again")
     func versionsFollowTheText() throws {
         let cache = ParsedBodyCache(capacity: 2, maxBytes: 1024)

@@ -81,11 +81,13 @@ extension ResourceRecord {
     }
 
     /// The record's values in `columns` order.
-    var sqlValues: [SQLiteValue] {
+    var sqlValues: [SQLiteValue] { sqlValues(bodyText: body.serialized()) }
+
+    /// `sqlValues` with the body already serialized.
+    func sqlValues(bodyText: [UInt8]) -> [SQLiteValue] {
         [
             .text(key), .text(id), .text(subscription), .text(resourceGroup), .text(type), .text(parentKey),
-            .text(name), .text(location), .integer(createdAt.ticks), .integer(updatedAt.ticks),
-            .utf8(body.serialized()),
+            .text(name), .text(location), .integer(createdAt.ticks), .integer(updatedAt.ticks), .utf8(bodyText),
         ]
     }
 }

@@ -6,19 +6,23 @@ import RestorePointEngine
 public final class WriteTransaction: ReadTransaction {
     // MARK: Resources
 
-    /// Inserts `record`, or replaces every column of the record stored under its key.
+    /// Inserts `record`, or replaces every column of the record stored under its key. The body's parse is kept for
+    /// the next read (`ParsedBodyCache.remember`).
     public func upsert(_ record: ResourceRecord) throws(StoreError) {
-        try execute(ResourceRecord.upsert, record.sqlValues)
+        let text = record.body.serialized()
+        try execute(ResourceRecord.upsert, record.sqlValues(bodyText: text))
+        bodies?.remember(key: record.key, text: text, json: record.body)
     }
 
     /// Replaces the body and `updatedAt` of the resource stored under `record.key`, keeping its other columns as
     /// stored; false when there is none. Cheaper than `upsert` for a resource whose indexed columns stay.
     @discardableResult
     public func updateBody(of record: ResourceRecord) throws(StoreError) -> Bool {
-        let values: [SQLiteValue] = [
-            .text(record.key), .utf8(record.body.serialized()), .integer(record.updatedAt.ticks),
-        ]
-        return try execute(ResourceRecord.updateBody, values) > 0
+        let text = record.body.serialized()
+        let values: [SQLiteValue] = [.text(record.key), .utf8(text), .integer(record.updatedAt.ticks)]
+        guard try execute(ResourceRecord.updateBody, values) > 0 else { return false }
+        bodies?.remember(key: record.key, text: text, json: record.body)
+        return true
     }
 
     /// Deletes the resource at `key` (not its descendants); false when there was none.
