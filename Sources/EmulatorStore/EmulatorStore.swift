@@ -155,11 +155,12 @@ public final class EmulatorStore: Sendable {
         }
     }
 
-    /// Gives back the memory the store holds for speed while the emulator is idle: the writer's page cache and
-    /// the idle readers (closed; the next reads open new ones). Nothing stored changes; the next requests only read
-    /// their pages again from the file. `Emulator` calls it once a burst of requests is over (docs/performance.md,
-    /// idle RSS).
+    /// Gives back the memory the store holds for speed while the emulator is idle: the writer's page cache, the
+    /// idle readers (closed; the next reads open new ones) and the parsed bodies. Nothing stored changes; the next
+    /// requests only read their pages again from the file and parse their bodies again. `Emulator` calls it once a
+    /// burst of requests is over (docs/performance.md, idle RSS).
     public func releaseIdleMemory() {
+        bodies.removeAll()
         readers?.closeIdle()
         writer.withLock { box in box?.connection.releaseMemory() }
     }

@@ -59,6 +59,10 @@ struct ParsedBodyCacheTests {
         for key in ["b", "c", "d"] { _ = try version(key, "[]") }  // evicts "a"
         let again = try #require(try version("a", "[1]"))
         #expect(![first, changed].contains(again))
+        cache.removeAll()
+        #expect(cache.usage.entries == 0 && cache.usage.bytes == 0)
+        let afterRemoveAll = try #require(try version("a", "[1]"))
+        #expect(![first, changed, again].contains(afterRemoveAll))
         let tooLong = "[" + String(repeating: "1,", count: 200) + "1]"  // over maxBytes / 4: never kept
         #expect(try version("e", tooLong) == nil)
     }

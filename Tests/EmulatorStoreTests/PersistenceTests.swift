@@ -50,15 +50,19 @@ struct PersistenceTests {
         }
     }
 
-    @Test("releasing idle memory closes the idle readers and loses nothing", arguments: StoreKind.allCases)
+    @Test(
+        "releasing idle memory closes the idle readers, empties the parsed bodies and loses nothing",
+        arguments: StoreKind.allCases)
     func releaseIdleMemory(kind: StoreKind) throws {
         try withStore(kind) { store in
             let record = Fixture.resource()
             try store.write { tx in try tx.upsert(record) }
             for _ in 0..<3 { #expect(try store.read { tx in try tx.resource(key: record.key) } == record) }
             #expect(store.idleReaders == (kind == .file ? 1 : 0))
+            #expect(store.bodies.usage.entries == 1)
             store.releaseIdleMemory()
             #expect(store.idleReaders == 0)
+            #expect(store.bodies.usage.entries == 0)
             #expect(try store.read { tx in try tx.resource(key: record.key) } == record)
             try store.write { tx in try tx.upsert(Fixture.resource(name: "rpc2")) }
             #expect(try store.read { tx in try tx.resource(key: Fixture.resource(name: "rpc2").key) } != nil)
