@@ -47,4 +47,32 @@ struct ClockAnswerTests {
         #expect(Set(changes.map { $0.serialized() }).count == expected)  // no change listed twice
         #expect(clock(e, ["advance": "P1D"]).json["changes"]?.arrayValue == [])
     }
+
+    @Test func changesAtOneInstantAreListedInTheOrderTheirRestorePointsWereCreated() throws {
+        let e = try TestEmulator {
+            $0.timings.restorePointCreate = 0
+            $0.clockFrozen = true
+        }
+        e.makeResourceGroup()
+        e.makeVM()
+        e.makeCollection()
+        // Created against key order: a frozen clock gives both the same instants.
+        let created = [rp(e, "rpb"), rp(e, "rpa")]
+        for id in created {
+            #expect(e.call(.put, id, body: ["properties": ["instantAccessDurationMinutes": 60]]).status == 201)
+        }
+        let changes = clock(e, ["advance": "P1D"]).json["changes"]?.arrayValue ?? []
+        let keys = created.map { $0.lowercased() }
+        var owners: [String: [Int]] = [:]  // at → index in `created` of each change's restore point, as listed
+        for change in changes {
+            // The restore point itself or one of its disk restore points.
+            let resource = change["resource"]?.stringValue?.lowercased() ?? ""
+            let owner = try #require(keys.firstIndex { resource == $0 || resource.hasPrefix($0 + "/") })
+            owners[change["at"]?.stringValue ?? "", default: []].append(owner)
+        }
+        #expect(owners.values.contains { Set($0) == [0, 1] })
+        for (at, listed) in owners {
+            #expect(listed == listed.sorted(), "at \(at)")
+        }
+    }
 }

@@ -39,17 +39,15 @@ struct IndexDeletionTests {
     private func remaining(_ store: EmulatorStore) throws -> (index: Set<String>, schedule: Set<String>) {
         try store.read { (tx) throws(StoreError) in
             var index: Set<String> = []
-            for subscription in [Fixture.subscription, Self.otherSubscription] {
-                for group in Self.groups {
-                    for name in ["rp_1%", "rp_2"] {
-                        let key = Fixture.restorePointKey(
-                            name, collection: "rpc", group: group, subscription: subscription)
-                        if try tx.restorePointIndex(key: key) != nil { index.insert(key) }
-                    }
-                }
+            var schedule: Set<String> = []
+            for key in allKeys() {
+                if try tx.restorePointIndex(key: key) != nil { index.insert(key) }
+                if try !tx.scheduledChanges(resourceKey: key).isEmpty { schedule.insert(key) }
             }
-            let changes = try tx.windowChanges(after: 0, through: 1_000)
-            return (index, Set(changes.map(\.resourceKey)))
+            // Nothing outside those keys: every change left is one of theirs.
+            let left = try tx.windowChanges(after: 0, through: 1_000).count
+            #expect(left == schedule.count * 2)
+            return (index, schedule)
         }
     }
 

@@ -223,10 +223,59 @@ struct PersistenceTests {
         defer { store.close() }
         let window = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
         #expect(window.map { $0.body["to"]?.stringValue } == ["f10", "f20.0", "f20.1", "s20"])
-        #expect(window.map(\.resourceKey) == [first, first, first, second])
-        #expect(try store.read { tx in try tx.scheduledChanges(resourceKey: first) }.map(\.seq) == [0, 0, 1])
+        #expect(window.map(\.position.seq) == [0, 0, 1, 2])  // version 2's (key, seq) order within an instant
+        try store.read { (tx) throws(StoreError) in
+            let own = try tx.scheduledChanges(resourceKey: first)
+            #expect(own.map { $0.body["to"]?.stringValue } == ["f10", "f20.0", "f20.1"])
+            #expect(own.map(\.at.ticks) == [10, 20, 20])
+            #expect(try tx.scheduledChanges(resourceKey: second).map { $0.body["to"]?.stringValue } == ["s20"])
+        }
         #expect(try store.write { tx in try tx.deleteTree(key: first) } == 0)  // no resource rows, only its schedule
-        #expect(try store.read { tx in try tx.windowChanges(after: 0, through: 100) }.map(\.resourceKey) == [second])
+        let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(left.map { $0.body["to"]?.stringValue } == ["s20"])
+    }
+
+    @Test("a version 3 schedule moves to version 4 in its order, which new changes at an instant follow")
+    func migratesVersion3Schedule() throws {
+        let directory = try TemporaryDirectory()
+        let path = databasePath(directory)
+        let first = Fixture.restorePointKey("rp1")
+        let second = Fixture.restorePointKey("rp2")
+        do {
+            let connection = try SQLiteConnection(path: path, flags: .writer)
+            defer { connection.close() }
+            try Schema.migrate(connection, upTo: 3)
+            // Version 3's columns (at, resource_key, seq, body): one instant shared by two keys, seqs per key.
+            try connection.execute(
+                """
+                INSERT INTO state_changes (at, resource_key, seq, body) VALUES
+                    (20, '\(second)', 0, '{"to":"s20.0"}'), (20, '\(first)', 3, '{"to":"f20.3"}'),
+                    (10, '\(second)', 5, '{"to":"s10"}'), (20, '\(first)', 1, '{"to":"f20.1"}'),
+                    (20, '\(second)', 2, '{"to":"s20.2"}'), (30, '\(first)', 0, '{"to":"f30"}')
+                """)
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        #expect(try store.read { tx in try tx.connection.userVersion() } == EmulatorStore.schemaVersion)
+        // Version 3's order at each instant (key, then seq) is the new seq order, numbered from 0 per instant.
+        let window = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(window.map { $0.body["to"]?.stringValue } == ["s10", "f20.1", "f20.3", "s20.0", "s20.2", "f30"])
+        let positions = [(10, 0), (20, 0), (20, 1), (20, 2), (20, 3), (30, 0)].map {
+            ScheduledChange.Position(at: Timestamp(ticks: $0), seq: $1)
+        }
+        #expect(window.map(\.position) == positions)
+        try store.write { tx in try tx.insert([Fixture.change(first, at: 20, to: "f20.new")]) }
+        try store.read { (tx) throws(StoreError) in
+            let instant = try tx.windowChanges(after: 10, through: 20)
+            #expect(instant.map { $0.body["to"]?.stringValue } == ["f20.1", "f20.3", "s20.0", "s20.2", "f20.new"])
+            #expect(instant.last?.position.seq == 4)
+            let own = try tx.scheduledChanges(resourceKey: first)
+            #expect(own.map { $0.body["to"]?.stringValue } == ["f20.1", "f20.3", "f20.new", "f30"])
+            #expect(own.allSatisfy { $0.resourceKey == first })
+        }
+        #expect(try store.write { tx in try tx.deleteTree(key: first) } == 0)
+        let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(left.map { $0.body["to"]?.stringValue } == ["s10", "s20.0", "s20.2"])
     }
 
     @Test("a file with a newer schema is refused and left untouched")

@@ -103,7 +103,9 @@ struct SQLiteTests {
             ),
             (RestorePointIndexRecord.deleteRange, "USING PRIMARY KEY (key>? AND key<?)"),
             (ScheduledChange.selectWindow, "USING PRIMARY KEY (at>? AND at<?)"),
-            (ScheduledChange.selectWindowPast, "USING PRIMARY KEY ((at,resource_key,seq)>(?,?,?) AND at<?)"),
+            (ScheduledChange.selectWindowPast, "USING PRIMARY KEY ((at,seq)>(?,?) AND at<?)"),
+            // The insert's subquery (the instant's next seq): a lookup on the primary key, not a scan.
+            (ScheduledChange.insert, "SEARCH state_changes USING PRIMARY KEY (at=?)"),
             (ScheduledChange.selectByResource, "USING INDEX state_changes_by_resource (resource_key=?)"),
             (
                 ScheduledChange.deleteRange,

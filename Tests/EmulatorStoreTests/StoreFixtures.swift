@@ -105,9 +105,9 @@ enum Fixture {
     }
 
     /// A scheduled change of `resourceKey` at `at` ticks.
-    static func change(_ resourceKey: String, at: Int64, seq: Int = 0, to: String = "Succeeded") -> ScheduledChange {
+    static func change(_ resourceKey: String, at: Int64, to: String = "Succeeded") -> ScheduledChange {
         ScheduledChange(
-            resourceKey: resourceKey, at: Timestamp(ticks: at), seq: seq,
+            resourceKey: resourceKey, at: Timestamp(ticks: at),
             body: ["property": "provisioningState", "from": "Creating", "to": .string(to)])
     }
 
@@ -119,11 +119,13 @@ enum Fixture {
 }
 
 extension ReadTransaction {
-    /// The changes with `after` < at ≤ `through` in window order, at most `limit`, read one change per
-    /// `visitScheduledChanges` call so that each comes back with its position (and every read after the first
-    /// continues from a position). A body that is not JSON reads as null.
-    func windowChanges(after: Int64, through: Int64, limit: Int = .max) throws(StoreError) -> [ScheduledChange] {
-        var changes: [ScheduledChange] = []
+    /// The changes with `after` < at ≤ `through` in window order, at most `limit`, each with its position, read
+    /// one change per `visitScheduledChanges` call so that every read after the first continues from a position.
+    /// A body that is not JSON reads as null.
+    func windowChanges(
+        after: Int64, through: Int64, limit: Int = .max
+    ) throws(StoreError) -> [(position: ScheduledChange.Position, body: JSON)] {
+        var changes: [(position: ScheduledChange.Position, body: JSON)] = []
         var position: ScheduledChange.Position?
         while changes.count < limit {
             var text: [UInt8] = []
@@ -132,10 +134,7 @@ extension ReadTransaction {
                     after: Timestamp(ticks: after), through: Timestamp(ticks: through), past: position, limit: 1,
                     { text.append(contentsOf: $0) })
             else { break }
-            changes.append(
-                ScheduledChange(
-                    resourceKey: next.resourceKey, at: next.at, seq: next.seq,
-                    body: (try? JSONParser.parse(text)) ?? .null))
+            changes.append((next, (try? JSONParser.parse(text)) ?? .null))
             position = next
         }
         return changes

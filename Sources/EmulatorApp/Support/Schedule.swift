@@ -7,9 +7,9 @@ import RestorePointEngine
 /// at creation, so a clock move lists what it caused without scanning every restore point (CONTRACT.md §8.1).
 enum Schedule {
     static func changes(for facts: RestorePointFacts, restorePoint: ResourceID) -> [ScheduledChange] {
-        RestorePointTimeline(facts).changes.enumerated().map { seq, change in
+        RestorePointTimeline(facts).changes.map { change in
             ScheduledChange(
-                resourceKey: restorePoint.key, at: change.at, seq: seq, body: json(change, restorePoint: restorePoint))
+                resourceKey: restorePoint.key, at: change.at, body: json(change, restorePoint: restorePoint))
         }
     }
 

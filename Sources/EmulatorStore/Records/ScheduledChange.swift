@@ -10,28 +10,24 @@ public struct ScheduledChange: Sendable, Equatable {
     public var resourceKey: String
     /// When the change happens.
     public var at: Timestamp
-    /// The order of changes of the same resource at the same instant; with `resourceKey` and `at`, unique.
-    public var seq: Int
     /// What changes, as the caller describes it (e.g. resource, property, from, to, cause).
     public var body: JSON
 
-    public init(resourceKey: String, at: Timestamp, seq: Int, body: JSON) {
+    public init(resourceKey: String, at: Timestamp, body: JSON) {
         self.resourceKey = resourceKey
         self.at = at
-        self.seq = seq
         self.body = body
     }
 
-    /// A change's place in time order (`at`, then `resourceKey`, then `seq`): where a window read stopped, so the
-    /// next read continues after it without splitting an instant.
+    /// A change's place in time order (`at`, then `seq`): where a window read stopped, so the next read continues
+    /// after it, inside an instant or not.
     public struct Position: Sendable, Equatable {
         public var at: Timestamp
-        public var resourceKey: String
+        /// The store's order of the changes at `at`: the order they were scheduled in, whatever their resource.
         public var seq: Int
 
-        public init(at: Timestamp, resourceKey: String, seq: Int) {
+        public init(at: Timestamp, seq: Int) {
             self.at = at
-            self.resourceKey = resourceKey
             self.seq = seq
         }
     }

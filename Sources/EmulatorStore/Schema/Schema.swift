@@ -7,6 +7,7 @@ enum Schema {
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
+        Migration(version: 4, sql: version4),
     ]
 
     /// The version this build writes.
@@ -156,6 +157,30 @@ enum Schema {
             SELECT at, resource_key, seq, body FROM state_changes;
         DROP TABLE state_changes;
         ALTER TABLE state_changes_v3 RENAME TO state_changes;
+        CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
+        """
+
+    /// Version 4: `state_changes` keyed by (at, seq), `seq` being the order in which the changes at one instant
+    /// were scheduled, across restore points. Keyed (at, resource_key, seq), an insert landed at its restore
+    /// point's key inside its instant, and a frozen clock (a load test) puts every change of a load at the same
+    /// few instants: each insert went to a random leaf of one huge equal-`at` range and split pages. Now an
+    /// insert takes the next `seq` of its instant, the end of that instant's range: inserts at one instant
+    /// append. The copy keeps version 3's order within an instant (by key, then seq) as the new `seq` order.
+    /// The index by restore point carries the primary key (at, seq) (sqlite.org/withoutrowid.html), so a
+    /// restore point's timeline still reads in order without a sort.
+    static let version4 = """
+        CREATE TABLE state_changes_v4 (
+            at INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            resource_key TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (at, seq)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO state_changes_v4 (at, seq, resource_key, body)
+            SELECT at, row_number() OVER (PARTITION BY at ORDER BY resource_key, seq) - 1, resource_key, body
+            FROM state_changes;
+        DROP TABLE state_changes;
+        ALTER TABLE state_changes_v4 RENAME TO state_changes;
         CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
         """
 }

@@ -109,9 +109,9 @@ public class ReadTransaction {
     // MARK: Scheduled state changes (CONTRACT.md §5, §8.1)
 
     /// Visits the changes with `after` < `at` ≤ `through` that come after `position` (from the start of the window
-    /// when nil), ordered by `at`, then `resourceKey`, then `seq`; at most `limit`. `visit` gets each change's
-    /// stored JSON text as it is, for a caller that writes it out without parsing it. Returns where the read
-    /// stopped (nil when it visited nothing): pass it back to continue.
+    /// when nil), ordered by `at`, then the order they were scheduled in; at most `limit`. `visit` gets each
+    /// change's stored JSON text as it is, for a caller that writes it out without parsing it. Returns where the
+    /// read stopped (nil when it visited nothing): pass it back to continue.
     public func visitScheduledChanges(
         after: Timestamp, through: Timestamp, past position: ScheduledChange.Position? = nil, limit: Int,
         _ visit: (UnsafeBufferPointer<UInt8>) -> Void
@@ -121,35 +121,22 @@ public class ReadTransaction {
         if let position {
             statement = try prepared(
                 ScheduledChange.selectWindowPast,
-                [
-                    .integer(position.at.ticks), .text(position.resourceKey), .integer(position.seq),
-                    .integer(through.ticks), .integer(limit),
-                ])
+                [.integer(position.at.ticks), .integer(position.seq), .integer(through.ticks), .integer(limit)])
         } else {
             statement = try prepared(
                 ScheduledChange.selectWindow, [.integer(after.ticks), .integer(through.ticks), .integer(limit)])
         }
         defer { statement.reset() }
-        // The last row's position, kept as plain values (its key in a reused buffer): a String per row would
-        // cost more than the row.
-        var visited = false
-        var at: Int64 = 0
-        var seq = 0
-        var key: [UInt8] = []
+        var last: ScheduledChange.Position?
         while try step(statement) {
-            visited = true
-            at = statement.int64(at: 0)
-            seq = statement.int(at: 2)
-            key.removeAll(keepingCapacity: true)
-            if let text = statement.utf8Text(at: 1) { key.append(contentsOf: text) }
+            last = ScheduledChange.Position(at: Timestamp(ticks: statement.int64(at: 0)), seq: statement.int(at: 1))
             if let text = statement.utf8Text(at: 3) { visit(text) }
         }
-        guard visited else { return nil }
-        return ScheduledChange.Position(
-            at: Timestamp(ticks: at), resourceKey: String(decoding: key, as: UTF8.self), seq: seq)
+        return last
     }
 
-    /// Every change scheduled for the restore point at `resourceKey`, ordered by `at`, then `seq`.
+    /// Every change scheduled for the restore point at `resourceKey`, ordered by `at`, then the order they were
+    /// scheduled in.
     public func scheduledChanges(resourceKey: String) throws(StoreError) -> [ScheduledChange] {
         try query(ScheduledChange.selectByResource, [.text(resourceKey)], row: ScheduledChange.init(row:))
     }

@@ -59,8 +59,8 @@ public final class WriteTransaction: ReadTransaction {
 
     // MARK: Scheduled state changes
 
-    /// Stores `changes`, one cached statement run per change; a change whose (resourceKey, at, seq) is taken
-    /// fails with a constraint violation (and the caller's transaction rolls back).
+    /// Stores `changes`, one cached statement run per change. Changes at one instant keep the order they are
+    /// given in, after those stored at that instant before (whatever their resource).
     public func insert(_ changes: [ScheduledChange]) throws(StoreError) {
         for change in changes {
             try execute(ScheduledChange.insert, change.sqlValues)
