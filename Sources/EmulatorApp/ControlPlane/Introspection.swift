@@ -86,7 +86,7 @@ struct Introspection: Sendable {
         let isDisk = id.steps.count == 3
         let owner = isDisk ? (id.parent ?? id) : id
         let changes: [JSON] = try app.db.read { tx throws(ARMError) -> [JSON] in
-            let scheduled = try app.store(tx.scheduledChanges(resourceKey: owner.key)).map(\.body)
+            let scheduled = Schedule.flatten(try app.store(tx.scheduledChanges(resourceKey: owner.key)))
             if !scheduled.isEmpty {
                 return isDisk ? scheduled.filter { $0["resource"]?.stringValue?.lowercased() == id.key } : scheduled
             }

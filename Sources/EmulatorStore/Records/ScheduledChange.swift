@@ -1,16 +1,18 @@
 import EmuCore
 
-/// One precomputed change of a computed state (CONTRACT.md §5, §8.1): state is a pure function of stored
-/// facts and the emulated now, so every change a restore point will go through is known when it is created.
-/// Stored once then, the schedule answers "what changed between two instants" (the clock's answer, the
-/// timeline, §8.3) without evaluating every restore point.
+/// A precomputed change of a computed state at one instant (CONTRACT.md §5, §8.1): state is a pure function of
+/// stored facts and the emulated now, so every change a restore point will go through is known when it is
+/// created. Stored once then, the schedule answers "what changed between two instants" (the clock's answer, the
+/// timeline, §8.3) without evaluating every restore point. The application stores one per restore point and
+/// instant, its body the array of that instant's changes (`Schedule`); the store does not look inside.
 public struct ScheduledChange: Sendable, Equatable {
     /// The lower-cased id of the restore point the change belongs to (changes of its disk restore points
     /// included); deleting that restore point's subtree deletes its schedule.
     public var resourceKey: String
     /// When the change happens.
     public var at: Timestamp
-    /// What changes, as the caller describes it (e.g. resource, property, from, to, cause).
+    /// What changes, as the caller describes it (for the application, an array of changes: resource, property,
+    /// from, to, cause).
     public var body: JSON
 
     public init(resourceKey: String, at: Timestamp, body: JSON) {
