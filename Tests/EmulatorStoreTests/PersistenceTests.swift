@@ -285,6 +285,45 @@ struct PersistenceTests {
         (body.arrayValue ?? [body]).map { $0["to"]?.stringValue ?? "?" }
     }
 
+    @Test("a version 4 file migrates to version 5: restore points leave both indexes, and every read answers the same")
+    func migratesVersion4Indexes() throws {
+        let directory = try TemporaryDirectory()
+        let path = databasePath(directory)
+        let others = RoutedReads.rows.filter { $0.type != Fixture.restorePointType }.count
+        do {
+            let connection = try SQLiteConnection(path: path, flags: .writer)
+            defer { connection.close() }
+            try Schema.migrate(connection, upTo: 4)
+            let write = WriteTransaction(connection: connection)
+            defer { write.invalidate() }
+            try connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
+                for row in RoutedReads.rows { try write.upsert(row) }
+            }
+            #expect(try indexEntries(connection) == [RoutedReads.rows.count, RoutedReads.rows.count])
+            try RoutedReads.expectAnswers(write)
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        #expect(try store.read { tx in try tx.connection.userVersion() } == EmulatorStore.schemaVersion)
+        try store.read { (tx) throws(StoreError) in try RoutedReads.expectAnswers(tx) }
+        let connection = try SQLiteConnection(path: path, flags: .reader)
+        defer { connection.close() }
+        #expect(try indexEntries(connection) == [others, others])
+        #expect(try connection.pragma("integrity_check") == "ok")
+    }
+
+    /// The entries of `resources_by_parent` and `resources_by_subscription`, counted in their b-trees: every cell
+    /// of an index b-tree, interior or leaf, is one entry (sqlite.org/dbstat.html, sqlite.org/fileformat2.html).
+    private func indexEntries(_ connection: SQLiteConnection) throws -> [Int] {
+        try ["resources_by_parent", "resources_by_subscription"].map { index in
+            let statement = try connection.statement("SELECT sum(ncell) FROM dbstat WHERE name = ?1")
+            defer { statement.reset() }
+            try statement.bind(index, at: 1)
+            #expect(try statement.step())
+            return statement.int(at: 0)
+        }
+    }
+
     @Test("a file with a newer schema is refused and left untouched")
     func newerSchema() throws {
         let directory = try TemporaryDirectory()

@@ -82,9 +82,24 @@ struct SQLiteTests {
     @Test(
         "queries use their indexes",
         arguments: [
-            (ResourceRecord.selectByParent, "USING INDEX resources_by_parent"),
-            (ResourceRecord.selectBySubscription, "USING INDEX resources_by_subscription"),
-            (ResourceRecord.countByTypeInLocation, "USING COVERING INDEX resources_by_subscription"),
+            // The partial indexes serve every type but restore points, whose reads go by ranges of the primary key.
+            (ResourceRecord.selectByParent, "USING INDEX resources_by_parent (parent_key=? AND type=? AND key>?)"),
+            (
+                ResourceRecord.selectBySubscription,
+                "USING INDEX resources_by_subscription (subscription=? AND type=? AND key>?)"
+            ),
+            (ResourceRecord.countByType, "USING COVERING INDEX resources_by_subscription (subscription=? AND type=?)"),
+            (
+                ResourceRecord.countByTypeInLocation,
+                "USING COVERING INDEX resources_by_subscription (subscription=? AND type=?)"
+            ),
+            (ResourceRecord.selectRestorePointsByParent, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
+            (
+                ResourceRecord.selectRestorePointsBySubscription,
+                "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"
+            ),
+            (ResourceRecord.countRestorePoints, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
+            (ResourceRecord.countRestorePointsInLocation, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
             (ResourceRecord.selectRange, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
             (ResourceRecord.deleteRange, "USING INDEX sqlite_autoindex_resources_1 (key>? AND key<?)"),
             (OperationRecord.deleteBySubscription, "USING INDEX operations_by_subscription"),
@@ -113,15 +128,40 @@ struct SQLiteTests {
             ),
         ])
     func queryPlans(sql: String, expected: String) throws {
-        let connection = try memory()
-        let plan = try connection.statement("EXPLAIN QUERY PLAN " + sql)
-        defer { plan.reset() }
-        var details: [String] = []
-        while try plan.step() { details.append(plan.text(at: 3)) }
+        let details = try plan(of: sql)
         #expect(details.contains { $0.contains(expected) }, "plan: \(details)")
         // `SCAN subs` reads the recursive CTE of `countAllOfType` (one row per subscription), not a table.
         let tableScans = details.filter { $0.hasPrefix("SCAN") && !$0.contains("INDEX") && $0 != "SCAN subs" }
         #expect(tableScans.isEmpty, "plan: \(details)")
         #expect(!details.contains { $0.contains("TEMP B-TREE") }, "plan: \(details)")
+    }
+
+    /// No index holds restore points from schema 5, and the count must equal the table's (`countAllRestorePoints`).
+    @Test("counting every restore point reads the table once")
+    func restorePointCountPlan() throws {
+        #expect(try plan(of: ResourceRecord.countAllRestorePoints) == ["SCAN resources"])
+    }
+
+    /// sqlite.org/partialindex.html: a query uses a partial index only when its WHERE implies the index's, so the
+    /// term the queries carry must be the indexes' WHERE.
+    @Test("the partial indexes' WHERE is the term the queries carry", arguments: ["parent", "subscription"])
+    func partialIndexTerm(by: String) throws {
+        let connection = try memory()
+        let statement = try connection.statement("SELECT sql FROM sqlite_master WHERE name = ?1")
+        defer { statement.reset() }
+        try statement.bind("resources_by_" + by, at: 1)
+        #expect(try statement.step())
+        #expect(statement.text(at: 0).hasSuffix("WHERE \(ResourceRecord.notRestorePoint)"))
+        #expect(ResourceRecord.notRestorePoint == "type <> '\(Fixture.restorePointType)'")
+    }
+
+    /// The details of `EXPLAIN QUERY PLAN` for `sql` on a fresh schema.
+    private func plan(of sql: String) throws -> [String] {
+        let connection = try memory()
+        let plan = try connection.statement("EXPLAIN QUERY PLAN " + sql)
+        defer { plan.reset() }
+        var details: [String] = []
+        while try plan.step() { details.append(plan.text(at: 3)) }
+        return details
     }
 }

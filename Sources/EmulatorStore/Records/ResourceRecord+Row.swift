@@ -6,32 +6,75 @@ extension ResourceRecord {
 
     static let selectByKey = "SELECT \(columns) FROM resources WHERE key = ?1"
     static let selectBodyByKey = "SELECT body FROM resources WHERE key = ?1"
+
+    /// The lower-cased type of restore points, which the indexes by parent and by subscription leave out from
+    /// schema 5 (`Schema.version5`): the store finds them by key instead.
+    static let restorePointType = "microsoft.compute/restorepointcollections/restorepoints"
+    /// The WHERE of both partial indexes. SQLite uses a partial index only for a query whose WHERE implies the
+    /// index's, and a bound `type = ?2` does not (sqlite.org/partialindex.html): every query meant for those
+    /// indexes carries this term too.
+    static let notRestorePoint = "type <> '\(restorePointType)'"
+
     // Served by resources_by_parent: equality on (parent_key, type), then the key range in index order.
     static let selectByParent = """
         SELECT \(columns) FROM resources
-        WHERE parent_key = ?1 AND type = ?2 AND key > ?3 ORDER BY key LIMIT ?4
+        WHERE parent_key = ?1 AND type = ?2 AND key > ?3 AND \(notRestorePoint) ORDER BY key LIMIT ?4
         """
+    // Served by resources_by_subscription: equality on (subscription, type), then the key range in index order.
     static let selectBySubscription = """
         SELECT \(columns) FROM resources
-        WHERE subscription = ?1 AND type = ?2 AND key > ?3 ORDER BY key LIMIT ?4
+        WHERE subscription = ?1 AND type = ?2 AND key > ?3 AND \(notRestorePoint) ORDER BY key LIMIT ?4
+        """
+    // Restore points of one collection (?1, ?2 as in selectByParent), served by the primary key: ?5 and ?6 are
+    // `restorePointRange(ofCollection:)`. `max` starts the range at the cursor ?3 when it is past ?5: given two
+    // lower bounds, SQLite seeks with one and filters with the other. No key ends with `/`, so `>` loses nothing
+    // at ?5.
+    static let selectRestorePointsByParent = """
+        SELECT \(columns) FROM resources
+        WHERE key > max(?5, ?3) AND key < ?6 AND parent_key = ?1 AND type = ?2 ORDER BY key LIMIT ?4
+        """
+    // Restore points of one subscription (?1, ?2 as in selectBySubscription), served by the primary key over
+    // `range(ofSubscription:)` in ?5 and ?6, as selectRestorePointsByParent. The range holds every type of the
+    // subscription: its other rows are read and skipped.
+    static let selectRestorePointsBySubscription = """
+        SELECT \(columns) FROM resources
+        WHERE key > max(?5, ?3) AND key < ?6 AND subscription = ?1 AND type = ?2 ORDER BY key LIMIT ?4
         """
     static let selectRange = "SELECT \(columns) FROM resources WHERE key >= ?1 AND key < ?2 ORDER BY key"
-    static let countByType = "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2"
+    // Served by resources_by_subscription alone (a covering index: location is its last column).
+    static let countByType =
+        "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2 AND \(notRestorePoint)"
     static let countByTypeInLocation =
-        "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2 AND location = ?3"
+        "SELECT count(*) FROM resources WHERE subscription = ?1 AND type = ?2 AND location = ?3 AND \(notRestorePoint)"
+    // The restore point counts of countByType and countByTypeInLocation, over the primary key's
+    // `range(ofSubscription:)` (the last two parameters); they read the subscription's rows.
+    static let countRestorePoints =
+        "SELECT count(*) FROM resources WHERE key >= ?3 AND key < ?4 AND subscription = ?1 AND type = ?2"
+    static let countRestorePointsInLocation = """
+        SELECT count(*) FROM resources
+        WHERE key >= ?4 AND key < ?5 AND subscription = ?1 AND type = ?2 AND location = ?3
+        """
     // A skip scan over resources_by_subscription, spelled out: SQLite skips a leading column by itself only
     // with ANALYZE statistics. `subs` walks the distinct subscriptions, one index seek each; the count per
-    // subscription is an equality range on (subscription, type).
+    // subscription is an equality range on (subscription, type). The index leaves out a subscription that holds
+    // only restore points: it has none of ?1, which is never their type (`countAllRestorePoints`).
     static let countAllOfType = """
         WITH RECURSIVE subs (s) AS (
-            SELECT min(subscription) FROM resources
+            SELECT min(subscription) FROM resources WHERE \(notRestorePoint)
             UNION ALL
-            SELECT (SELECT min(subscription) FROM resources WHERE subscription > subs.s) FROM subs
-            WHERE subs.s IS NOT NULL
+            SELECT (SELECT min(subscription) FROM resources WHERE subscription > subs.s AND \(notRestorePoint))
+            FROM subs WHERE subs.s IS NOT NULL
         )
-        SELECT coalesce(sum((SELECT count(*) FROM resources WHERE subscription = subs.s AND type = ?1)), 0)
+        SELECT coalesce(sum((
+            SELECT count(*) FROM resources WHERE subscription = subs.s AND type = ?1 AND \(notRestorePoint)
+        )), 0)
         FROM subs WHERE subs.s IS NOT NULL
         """
+    // Every restore point: a scan of the table, as no index holds their type. A count of `restore_points` would
+    // be cheaper but need not equal this one: its rows come from writes of their own (`upsert(_:)` of a
+    // `RestorePointIndexRecord`), and a version 1 file has none until they are rebuilt. Counted over the primary
+    // key, the same rows would each cost a seek. No request path counts them.
+    static let countAllRestorePoints = "SELECT count(*) FROM resources WHERE type = ?1"
 
     static let upsert = """
         INSERT INTO resources (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -46,7 +89,6 @@ extension ResourceRecord {
     static let updateBody = "UPDATE resources SET body = ?2, updated_at = ?3 WHERE key = ?1"
     static let deleteByKey = "DELETE FROM resources WHERE key = ?1"
     static let deleteRange = "DELETE FROM resources WHERE key >= ?1 AND key < ?2"
-    static let deleteBySubscription = "DELETE FROM resources WHERE subscription = ?1"
 
     /// The values for ?1 and ?2 of `selectRange` and `deleteRange`: every key under `key + "/"`.
     ///
@@ -55,6 +97,17 @@ extension ResourceRecord {
     /// index serves the range.
     static func subtree(of key: String) -> [SQLiteValue] {
         [.text(key + "/"), .text(key + "0")]
+    }
+
+    /// The key range of every restore point of the collection `key`: a restore point's key is
+    /// `{collection key}/restorepoints/{name}`.
+    static func restorePointRange(ofCollection key: String) -> [SQLiteValue] {
+        subtree(of: key + "/restorepoints")
+    }
+
+    /// The key range of every resource of `subscription`: its keys all start with `/subscriptions/{id}/`.
+    static func range(ofSubscription subscription: String) -> [SQLiteValue] {
+        subtree(of: "/subscriptions/" + subscription)
     }
 
     /// Decodes the current row of a statement selecting `columns`.

@@ -8,6 +8,7 @@ enum Schema {
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
+        Migration(version: 5, sql: version5),
     ]
 
     /// The version this build writes.
@@ -188,5 +189,21 @@ enum Schema {
         DROP TABLE state_changes;
         ALTER TABLE state_changes_v4 RENAME TO state_changes;
         CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
+        """
+
+    /// Version 5: restore points leave both secondary indexes of `resources`, so a restore point create writes
+    /// two fewer random index leaf pages (together about 22 % of the WAL frames of a create load). Restore points
+    /// need neither: a restore point's key is `{collection key}/restorepoints/{name}`, and every key of a
+    /// subscription starts with `/subscriptions/{id}/`, so the restore points of a collection or of a
+    /// subscription are a range of the primary key (`ReadTransaction` reads them there). SQLite uses a partial
+    /// index only for a query whose WHERE implies the index's (sqlite.org/partialindex.html): the queries meant
+    /// for these indexes carry the same term, `ResourceRecord.notRestorePoint`.
+    static let version5 = """
+        DROP INDEX resources_by_parent;
+        CREATE INDEX resources_by_parent ON resources (parent_key, type, key)
+            WHERE type <> 'microsoft.compute/restorepointcollections/restorepoints';
+        DROP INDEX resources_by_subscription;
+        CREATE INDEX resources_by_subscription ON resources (subscription, type, key, location)
+            WHERE type <> 'microsoft.compute/restorepointcollections/restorepoints';
         """
 }

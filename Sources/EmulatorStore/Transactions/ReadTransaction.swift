@@ -43,21 +43,36 @@ public class ReadTransaction {
     }
 
     /// Resources of `type` directly under `parentKey`, in key order, keys after `after`, at most `limit`.
+    ///
+    /// Read from `resources_by_parent`; restore points, which that index leaves out (schema 5), from the primary
+    /// key's range of the collection's restore points.
     public func resources(
         type: String, parentKey: String, after: String? = nil, limit: Int = .max
     ) throws(StoreError) -> [ResourceRecord] {
         guard limit > 0 else { return [] }
         let values: [SQLiteValue] = [.text(parentKey), .text(type), .text(after ?? ""), .integer(limit)]
-        return try query(ResourceRecord.selectByParent, values, row: ResourceRecord.init(row:))
+        guard type == ResourceRecord.restorePointType else {
+            return try query(ResourceRecord.selectByParent, values, row: ResourceRecord.init(row:))
+        }
+        let range = ResourceRecord.restorePointRange(ofCollection: parentKey)
+        return try query(ResourceRecord.selectRestorePointsByParent, values + range, row: ResourceRecord.init(row:))
     }
 
     /// Resources of `type` anywhere in `subscription`, in key order, keys after `after`, at most `limit`.
+    ///
+    /// Read from `resources_by_subscription`; restore points, which that index leaves out (schema 5), from the
+    /// primary key's range of the subscription, which holds its resources of every type.
     public func resources(
         type: String, subscription: String, after: String? = nil, limit: Int = .max
     ) throws(StoreError) -> [ResourceRecord] {
         guard limit > 0 else { return [] }
         let values: [SQLiteValue] = [.text(subscription), .text(type), .text(after ?? ""), .integer(limit)]
-        return try query(ResourceRecord.selectBySubscription, values, row: ResourceRecord.init(row:))
+        guard type == ResourceRecord.restorePointType else {
+            return try query(ResourceRecord.selectBySubscription, values, row: ResourceRecord.init(row:))
+        }
+        let range = ResourceRecord.range(ofSubscription: subscription)
+        return try query(
+            ResourceRecord.selectRestorePointsBySubscription, values + range, row: ResourceRecord.init(row:))
     }
 
     /// Every resource whose key starts with `key + "/"`, in key order (not the resource at `key` itself).
@@ -66,19 +81,30 @@ public class ReadTransaction {
     }
 
     /// How many resources of `type` `subscription` holds in `location` (exact match), or anywhere when nil.
+    ///
+    /// Reads `resources_by_subscription` alone; restore points, which it leaves out (schema 5), are counted over
+    /// the primary key's range of the subscription, reading its rows.
     public func countResources(type: String, subscription: String, location: String?) throws(StoreError) -> Int {
         var values: [SQLiteValue] = [.text(subscription), .text(type)]
         if let location { values.append(.text(location)) }
-        let sql = location == nil ? ResourceRecord.countByType : ResourceRecord.countByTypeInLocation
-        return try queryOne(sql, values) { (s) throws(StoreError) in s.int(at: 0) } ?? 0
+        guard type == ResourceRecord.restorePointType else {
+            let sql = location == nil ? ResourceRecord.countByType : ResourceRecord.countByTypeInLocation
+            return try count(sql, values)
+        }
+        let sql = location == nil ? ResourceRecord.countRestorePoints : ResourceRecord.countRestorePointsInLocation
+        return try count(sql, values + ResourceRecord.range(ofSubscription: subscription))
     }
 
     /// How many resources of `type` are stored, in every subscription.
     ///
     /// Reads `resources_by_subscription` one subscription at a time (a skip scan: each next subscription is
-    /// one index seek), so it visits the matching entries, not the bodies or the other types.
+    /// one index seek), so it visits the matching entries, not the bodies or the other types. Restore points,
+    /// which that index leaves out (schema 5), are counted by a scan of the table (`countAllRestorePoints`).
     public func resourceCount(type: String) throws(StoreError) -> Int {
-        try queryOne(ResourceRecord.countAllOfType, [.text(type)]) { (s) throws(StoreError) in s.int(at: 0) } ?? 0
+        let sql =
+            type == ResourceRecord.restorePointType
+            ? ResourceRecord.countAllRestorePoints : ResourceRecord.countAllOfType
+        return try count(sql, [.text(type)])
     }
 
     // MARK: Restore point index (CONTRACT.md §7, rules 8–10)

@@ -111,14 +111,16 @@ public final class WriteTransaction: ReadTransaction {
     /// index rows and scheduled changes (CONTRACT.md §8.2 `DELETE /_emulator/subscriptions/{sub}`); false when
     /// there was nothing to delete.
     ///
-    /// Index rows and changes go by key range: every key in the subscription is under `/subscriptions/{id}`.
+    /// Resources, index rows and changes go by key range: every key in the subscription is under
+    /// `/subscriptions/{id}`. (From schema 5 `resources_by_subscription` leaves restore points out, so it cannot
+    /// serve `subscription = ?`: sqlite.org/partialindex.html.)
     @discardableResult
     public func deleteSubscription(id: String) throws(StoreError) -> Bool {
         let key: [SQLiteValue] = [.text(id.lowercased())]
-        let subtree = ResourceRecord.subtree(of: "/subscriptions/" + id.lowercased())
+        let subtree = ResourceRecord.range(ofSubscription: id.lowercased())
         let deleted =
             try execute(SubscriptionRecord.deleteByID, key)
-            + execute(ResourceRecord.deleteBySubscription, key)
+            + execute(ResourceRecord.deleteRange, subtree)
             + execute(OperationRecord.deleteBySubscription, key)
             + execute(RestorePointIndexRecord.deleteRange, subtree)
             + execute(ScheduledChange.deleteRange, subtree)
