@@ -5,8 +5,7 @@ import Testing
 
 @testable import EmulatorApp
 
-/// The stored schedule: one row per restore point and instant, holding that instant's changes (`Schedule`), and
-/// the clock answer's copy of a row's array elements (`ClockChangeStream.elementCount`).
+/// The stored schedule: one row per restore point and instant, holding that instant's changes (`Schedule`).
 @Suite("Schedule rows")
 struct ScheduleRowsTests {
     @Test func aRestorePointStoresOneRowPerInstantHoldingThatInstantsChanges() throws {
@@ -30,14 +29,5 @@ struct ScheduleRowsTests {
         let listed = (timeline["past"]?.arrayValue ?? []) + (timeline["scheduled"]?.arrayValue ?? [])
         #expect(listed == Schedule.flatten(rows))
         #expect(listed.count > rows.count)
-    }
-
-    @Test(arguments: [
-        ("[]", 0), ("[ ]", 0), (#"[{"a":1}]"#, 1), (#"[{"a":1},{"b":[1,2,{"c":","}]}]"#, 2),
-        (#"[{"s":"x,]}\"{[,"}, {"t":"\\"} ,3]"#, 3), (#"{"a":[1,2]}"#, 0), ("", 0), (#"[1,[2,3],"4,5"]"#, 3),
-    ])
-    func elementCountCountsTopLevelElementsOutsideStrings(text: String, count: Int) {
-        let bytes = Array(text.utf8)
-        #expect(bytes.withUnsafeBufferPointer { ClockChangeStream.elementCount(ofArray: $0) } == count)
     }
 }

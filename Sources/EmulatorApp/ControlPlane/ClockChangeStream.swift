@@ -18,7 +18,9 @@ final class ClockChangeStream: HTTPBodyStream {
     private struct Progress {
         var head: [UInt8]?
         var position: ScheduledChange.Position?
-        var listed = 0
+        /// Rows copied, and the bytes of their changes (for the log).
+        var rows = 0
+        var bytes = 0
     }
 
     let app: AppContext
@@ -45,57 +47,29 @@ final class ClockChangeStream: HTTPBodyStream {
                 p.head = nil
             }
             var read = 0
-            var listed = p.listed
+            var bytes = p.bytes
             let position = try app.db.store.read { tx throws(StoreError) in
                 try tx.visitScheduledChanges(after: after, through: through, past: p.position, limit: Self.pageSize) {
                     text in
                     read += 1
-                    let count = Self.elementCount(ofArray: text)
-                    guard count > 0 else { return }
-                    if listed > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)]))
-                    listed += count
+                    // `[` and `]` around the changes (stored compact: no spaces); an empty array adds nothing. A
+                    // row that is not an array (none `Schedule` writes) is one change.
+                    let changes = text.first == UInt8(ascii: "[") ? text[1..<(text.count - 1)] : text[...]
+                    guard !changes.isEmpty else { return }
+                    if bytes > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: changes))
+                    bytes += changes.count
                 }
             }
-            p.listed = listed
+            p.rows += read
+            p.bytes = bytes
             if let position { p.position = position }
             guard read < Self.pageSize else { return true }
             out.append(contentsOf: "]}".utf8)
-            app.logger.info("clock: listed \(p.listed) changes from \(after.iso8601) to \(through.iso8601)")
+            app.logger.info(
+                "clock: listed the changes of \(p.rows) restore point instants (\(p.bytes) bytes) from "
+                    + "\(after.iso8601) to \(through.iso8601)")
             return false
         }
-    }
-
-    /// How many elements the JSON array `text` holds (0 when it is not an array): its top-level commas plus one,
-    /// counted outside strings.
-    static func elementCount(ofArray text: UnsafeBufferPointer<UInt8>) -> Int {
-        guard text.count >= 2, text.first == UInt8(ascii: "["), text.last == UInt8(ascii: "]") else { return 0 }
-        var depth = 0
-        var commas = 0
-        var inString = false
-        var escaped = false
-        var empty = true
-        for byte in text[1..<(text.count - 1)] {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            case UInt8(ascii: ","): if depth == 0 { commas += 1 }
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): continue
-            default: break
-            }
-            empty = false
-        }
-        return empty ? 0 : commas + 1
     }
 }
