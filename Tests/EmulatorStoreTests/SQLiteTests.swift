@@ -117,14 +117,14 @@ struct SQLiteTests {
                 "USING COVERING INDEX restore_points_creating_ia (subscription=? AND location=? AND creation_end>?)"
             ),
             (RestorePointIndexRecord.deleteRange, "USING PRIMARY KEY (key>? AND key<?)"),
-            (ScheduledChange.selectWindow, "USING PRIMARY KEY (at>? AND at<?)"),
-            (ScheduledChange.selectWindowPast, "USING PRIMARY KEY ((at,seq)>(?,?) AND at<?)"),
-            // The insert's subquery (the instant's next seq): a lookup on the primary key, not a scan.
-            (ScheduledChange.insert, "SEARCH state_changes USING PRIMARY KEY (at=?)"),
+            (ScheduledChange.selectWindow, "USING INDEX state_changes_by_time (at>? AND at<?)"),
+            (ScheduledChange.selectWindowPast, "USING INDEX state_changes_by_time ((at,seq)>(?,?) AND at<?)"),
+            // The insert's subquery (the instant's next seq): a lookup in the index by time, not a scan.
+            (ScheduledChange.insert, "SEARCH state_changes USING COVERING INDEX state_changes_by_time (at=?)"),
             (ScheduledChange.selectByResource, "USING INDEX state_changes_by_resource (resource_key=?)"),
             (
                 ScheduledChange.deleteRange,
-                "USING COVERING INDEX state_changes_by_resource (resource_key>? AND resource_key<?)"
+                "USING INDEX state_changes_by_resource (resource_key>? AND resource_key<?)"
             ),
         ])
     func queryPlans(sql: String, expected: String) throws {

@@ -3,23 +3,22 @@ import EmuCore
 extension ScheduledChange {
     static let columns = "at, seq, resource_key, body"
 
-    // Served by the primary key (at, seq): one range in the order asked for, bodies in the rows.
+    // Served by state_changes_by_time (at, seq): one range in the order asked for, each row then by rowid.
     static let selectWindow = """
         SELECT \(columns) FROM state_changes
         WHERE at > ?1 AND at <= ?2 ORDER BY at, seq LIMIT ?3
         """
-    // The same range continued past a change: a row-value comparison is a range on the primary key too.
+    // The same range continued past a change: a row-value comparison is a range on the index too.
     static let selectWindowPast = """
         SELECT \(columns) FROM state_changes
         WHERE (at, seq) > (?1, ?2) AND at <= ?3 ORDER BY at, seq LIMIT ?4
         """
-    // Served by state_changes_by_resource, whose entries carry the primary key (at, seq) after the key: already in
-    // order (sqlite.org/withoutrowid.html).
+    // Served by state_changes_by_resource (resource_key, at, seq): already in order.
     static let selectByResource = "SELECT \(columns) FROM state_changes WHERE resource_key = ?1 ORDER BY at, seq"
 
-    // The instant's next seq, found in the same statement: with `at` fixed, max(seq) reads the primary key from
-    // the instant's last entry only (`EXPLAIN` on SQLite 3.40: one SeekLE, one row; the min/max optimisation,
-    // sqlite.org/optoverview.html), and the new row goes at the end of the instant's range.
+    // The instant's next seq, found in the same statement: with `at` fixed, max(seq) reads state_changes_by_time
+    // from the instant's last entry only (the min/max optimisation, sqlite.org/optoverview.html), and the new
+    // entry goes at the end of the instant's range, the row at the end of the table.
     static let insert = """
         INSERT INTO state_changes (\(columns))
         VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM state_changes WHERE at = ?1), ?2, ?3)

@@ -161,34 +161,42 @@ enum Schema {
         CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
         """
 
-    /// Version 4: `state_changes` keyed by (at, seq), `seq` being the order in which the changes at one instant
+    /// Version 4: `state_changes` ordered by (at, seq), `seq` being the order in which the changes at one instant
     /// were scheduled, across restore points. Keyed (at, resource_key, seq), an insert landed at its restore
     /// point's key inside its instant, and a frozen clock (a load test) puts every change of a load at the same
     /// few instants: each insert went to a random leaf of one huge equal-`at` range and split pages. Now an
     /// insert takes the next `seq` of its instant, the end of that instant's range: inserts at one instant
-    /// append. A row now holds all of one restore point's changes at one instant, as a JSON array (the
-    /// application's `Schedule`): two or three rows per restore point instead of eight, each with its index
-    /// entry. The copy groups version 3's rows that way, their changes in version 3's `seq` order, and keeps its
-    /// order within an instant (by key) as the new `seq` order; `group_concat` takes them in the subquery's
-    /// order, which the migration test checks (sqlite.org/lang_aggfunc.html leaves it to the input order). The
-    /// index by restore point carries the primary key (at, seq) (sqlite.org/withoutrowid.html), so a restore
-    /// point's timeline still reads in order without a sort.
+    /// append. A row holds all of one restore point's changes at one instant, as a JSON array (the application's
+    /// `Schedule`): two or three rows per restore point instead of eight, each with its index entries.
+    ///
+    /// A rowid table with an index on (at, seq), not a table keyed by it: such a row is 1–2 KB, and a table
+    /// keyed by its columns (WITHOUT ROWID) keeps at most ~1,000 bytes of a row in its page, so every row would
+    /// spill into an overflow page of its own (sqlite.org/withoutrowid.html, "when to use"; measured: 16 % of a
+    /// create load's WAL frames). Rows append in insertion order; a window reads the index in (at, seq) order
+    /// and each row by rowid, rows of one instant being neighbours. The index by restore point carries (at, seq)
+    /// too, so a restore point's timeline reads in order without a sort.
+    ///
+    /// The copy groups version 3's rows that way, their changes in version 3's `seq` order, and keeps its order
+    /// within an instant (by key) as the new `seq` order; `group_concat` takes them in the subquery's order,
+    /// which the migration test checks (sqlite.org/lang_aggfunc.html leaves it to the input order).
     static let version4 = """
         CREATE TABLE state_changes_v4 (
+            id INTEGER PRIMARY KEY,
             at INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             resource_key TEXT NOT NULL,
-            body TEXT NOT NULL,
-            PRIMARY KEY (at, seq)
-        ) STRICT, WITHOUT ROWID;
+            body TEXT NOT NULL
+        ) STRICT;
         INSERT INTO state_changes_v4 (at, seq, resource_key, body)
             SELECT at, row_number() OVER (PARTITION BY at ORDER BY resource_key) - 1, resource_key,
                 '[' || group_concat(body, ',') || ']'
             FROM (SELECT at, resource_key, body FROM state_changes ORDER BY at, resource_key, seq)
-            GROUP BY at, resource_key;
+            GROUP BY at, resource_key
+            ORDER BY at, resource_key;
         DROP TABLE state_changes;
         ALTER TABLE state_changes_v4 RENAME TO state_changes;
-        CREATE INDEX state_changes_by_resource ON state_changes (resource_key);
+        CREATE UNIQUE INDEX state_changes_by_time ON state_changes (at, seq);
+        CREATE INDEX state_changes_by_resource ON state_changes (resource_key, at, seq);
         """
 
     /// Version 5: restore points leave both secondary indexes of `resources`, so a restore point create writes
