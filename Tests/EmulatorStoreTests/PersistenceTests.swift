@@ -324,6 +324,46 @@ struct PersistenceTests {
         }
     }
 
+    @Test("a version 5 restore point index moves to version 6's rowid table whole: counts, reads and deletes")
+    func migratesVersion5RestorePointIndex() throws {
+        let directory = try TemporaryDirectory()
+        let path = databasePath(directory)
+        let records = [
+            Fixture.indexRecord("rp1", instantAccess: true, creationEnd: 50),
+            Fixture.indexRecord("rp2", instantAccess: true, creationEnd: 150),
+            Fixture.indexRecord("rp3", vm: "vm2", instantAccess: false, creationEnd: 150),
+        ]
+        do {
+            let connection = try SQLiteConnection(path: path, flags: .writer)
+            defer { connection.close() }
+            try Schema.migrate(connection, upTo: 5)
+            for r in records {
+                try connection.execute(
+                    """
+                    INSERT INTO restore_points (key, vm_key, subscription, location, instant_access, creation_end)
+                    VALUES ('\(r.key)', '\(r.vmKey)', '\(r.subscription)', '\(r.location)',
+                        \(r.instantAccess ? 1 : 0), \(r.creationEnd.ticks))
+                    """)
+            }
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        try store.read { (tx) throws(StoreError) in
+            for r in records { #expect(try tx.restorePointIndex(key: r.key) == r) }
+            #expect(try tx.countRestorePoints(vmKey: Fixture.vmKey()) == 2)
+            #expect(try tx.countCreatingRestorePoints(vmKey: Fixture.vmKey(), now: Timestamp(ticks: 100)) == 1)
+            let ia = try tx.countCreatingInstantAccess(
+                subscription: Fixture.subscription, location: records[0].location, now: Timestamp(ticks: 100))
+            #expect(ia == 1)
+        }
+        try store.write { tx in
+            try tx.upsert(Fixture.indexRecord("rp1", instantAccess: true, creationEnd: 500))  // replaced: key unique
+            try tx.deleteRestorePointIndex(key: records[1].key)
+        }
+        #expect(try store.read { tx in try tx.countRestorePoints(vmKey: Fixture.vmKey()) } == 1)
+        #expect(try store.read { tx in try tx.restorePointIndex(key: records[0].key) }?.creationEnd.ticks == 500)
+    }
+
     @Test("a file with a newer schema is refused and left untouched")
     func newerSchema() throws {
         let directory = try TemporaryDirectory()

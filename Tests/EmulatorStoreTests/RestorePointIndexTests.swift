@@ -117,7 +117,11 @@ struct RestorePointIndexTests {
         defer { connection.close() }
         try Schema.migrate(connection)
         let error = #expect(throws: SQLiteError.self) {
-            try connection.execute("INSERT INTO restore_points VALUES ('k', 'vm', 's', 'l', 2, 0)")
+            try connection.execute(
+                """
+                INSERT INTO restore_points (key, vm_key, subscription, location, instant_access, creation_end)
+                VALUES ('k', 'vm', 's', 'l', 2, 0)
+                """)
         }
         #expect(error?.isConstraintViolation == true)
     }

@@ -116,7 +116,7 @@ struct SQLiteTests {
                 RestorePointIndexRecord.countCreatingInstantAccess,
                 "USING COVERING INDEX restore_points_creating_ia (subscription=? AND location=? AND creation_end>?)"
             ),
-            (RestorePointIndexRecord.deleteRange, "USING PRIMARY KEY (key>? AND key<?)"),
+            (RestorePointIndexRecord.deleteRange, "USING INDEX sqlite_autoindex_restore_points_1 (key>? AND key<?)"),
             (ScheduledChange.selectWindow, "USING INDEX state_changes_by_time (at>? AND at<?)"),
             (ScheduledChange.selectWindowPast, "USING INDEX state_changes_by_time ((at,seq)>(?,?) AND at<?)"),
             // The insert's subquery (the instant's next seq): a lookup in the index by time, not a scan.
