@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL",
             providers: [.apt(["libssl-dev"])]),
-        // epoll(7), eventfd(2), accept4(2): libc only, nothing to link.
+        // epoll(7), eventfd(2), accept4(2), malloc_trim(3): libc only, nothing to link.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "EmuCore", swiftSettings: strict),
         .target(name: "EmuHTTP", dependencies: ["CLinux", "COpenSSL", "EmuCore"], swiftSettings: strict),
@@ -31,7 +31,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "EmulatorApp",
-            dependencies: ["EmuHTTP", "ARMKit", "EmuCore", "RestorePointEngine", "EmulatorStore", "COpenSSL"],
+            dependencies: [
+                "EmuHTTP", "ARMKit", "EmuCore", "RestorePointEngine", "EmulatorStore", "COpenSSL", "CLinux",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "rpemu", dependencies: ["EmulatorApp"], swiftSettings: strict),
         .testTarget(name: "EmuCoreTests", dependencies: ["EmuCore"], swiftSettings: strict),

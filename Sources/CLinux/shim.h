@@ -5,11 +5,14 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <pthread.h>
+#include <malloc.h>
 
-// Linux calls Glibc's Swift module does not import (prefix clinux_). epoll(7), eventfd(2).
+// Linux calls Glibc's Swift module does not import (prefix clinux_). epoll(7), eventfd(2), malloc_trim(3).
 
 static inline int clinux_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 static inline int clinux_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+// Gives the free memory of every malloc arena back to the kernel; returns 1 when it released any.
+static inline int clinux_malloc_trim(void) { return malloc_trim(0); }
 
 // `struct epoll_event` is packed on x86-64 and its data field is a union: both read and written here, in C.
 static inline int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {

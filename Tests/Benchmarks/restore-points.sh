@@ -246,8 +246,12 @@ GR="" GN="" GC=""
             "$(median $(col "nginx-$scale" 2)) / $(median $(col "nginx-$scale" 3))" "" "" ""
     done
     NG_ALL=$(median $(for s in "${SCALE_LIST[@]}" restarted; do col "nginx-$s" 1; done))
+    # The target is a sustained rate: a phase shorter than a second (the first, ~100 creates over 64 connections,
+    # one or two each) measures a burst's latency, not a rate; it is shown but not judged.
     while read -r scale created failed secs rate cpu statuses; do
-        row "RP creates/s, durable, to $(num "$scale")" "$rate" "$NG_ALL (GET)" "$(div "$rate" "$NG_ALL")" ">= 2000/s" "$(met "$rate" ">=" 2000)"
+        verdict="$(met "$rate" ">=" 2000)"
+        awk -v s="$secs" 'BEGIN { exit !(s < 1) }' && verdict="(burst, $secs s)"
+        row "RP creates/s, durable, to $(num "$scale")" "$rate" "$NG_ALL (GET)" "$(div "$rate" "$NG_ALL")" ">= 2000/s" "$verdict"
     done <"$WORK/loads"
     row "clock +30 days over $(num "$STORED") RPs (time_total)" "$(awk -v s="$CLOCK_S" 'BEGIN {printf "%.2f s", s}')" "" "" "< 2 s" "$(met "$CLOCK_S" "<" 2)"
     row "  changes listed" "$(num "$CLOCK_CHANGES")" "" "" "all listed" ""
