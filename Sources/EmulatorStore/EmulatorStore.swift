@@ -4,10 +4,10 @@
 /// `ReaderPool`, beside the writer, each on a consistent WAL snapshot; a `WALCheckpointer` copies the WAL into
 /// the database file beside them. In memory there is a single connection, so reads queue behind writes.
 ///
-/// Several writes can share one transaction (`writeBatch`): a commit's cost is mostly the pages it writes to the
-/// WAL, and creates that commit together write their shared pages (index interiors, the tails of tables in
-/// time order) once. A `read` or `write` called inside an open write on the same thread joins it: a write as a
-/// savepoint (rolled back alone when its closure throws), a read on the writer's own view.
+/// Several writes can share one transaction (`writeBatch`, for the application's write queue): one commit for all,
+/// and the pages they share (index interiors, the tails of tables in time order) written once. A `read` or `write`
+/// called inside an open write on the same thread joins it: a write as a savepoint (rolled back alone when its
+/// closure throws), a read on the writer's own view.
 public final class EmulatorStore: Sendable {
     /// The schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = Schema.currentVersion

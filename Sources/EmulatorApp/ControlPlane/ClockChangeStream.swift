@@ -12,7 +12,7 @@ import Synchronization
 /// whatever the window holds, and nothing is parsed or serialised again. Each page is its own read, so a restore
 /// point created or deleted while the answer is being sent may or may not be in it (docs/states.md).
 final class ClockChangeStream: HTTPBodyStream {
-    /// Rows (instants of one restore point) read per page: about 100 KB of text.
+    /// Rows (instants of one restore point) read per page: about 200 KB of text.
     static let pageSize = 128
 
     private struct Progress {
