@@ -12,11 +12,8 @@ struct ClockAnswerTests {
         e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/\(name)"
     }
 
-    private func clock(_ e: TestEmulator, _ body: JSON) -> Reply {
-        e.call(.post, "/_emulator/clock", api: nil, body: body)
-    }
-
-    @Test func aClockMoveListsEveryChangePastOnePage() throws {
+    /// A frozen clock, instant creations, and rg1/vm1/rpc1 to create restore points in.
+    private func frozenWithCollection() throws -> TestEmulator {
         let e = try TestEmulator {
             $0.timings.restorePointCreate = 0
             $0.clockFrozen = true
@@ -24,6 +21,15 @@ struct ClockAnswerTests {
         e.makeResourceGroup()
         e.makeVM()
         e.makeCollection()
+        return e
+    }
+
+    private func clock(_ e: TestEmulator, _ body: JSON) -> Reply {
+        e.call(.post, "/_emulator/clock", api: nil, body: body)
+    }
+
+    @Test func aClockMoveListsEveryChangePastOnePage() throws {
+        let e = try frozenWithCollection()
         let count = 80
         for i in 0..<count {
             #expect(
@@ -49,13 +55,7 @@ struct ClockAnswerTests {
     }
 
     @Test func changesAtOneInstantAreListedInTheOrderTheirRestorePointsWereCreated() throws {
-        let e = try TestEmulator {
-            $0.timings.restorePointCreate = 0
-            $0.clockFrozen = true
-        }
-        e.makeResourceGroup()
-        e.makeVM()
-        e.makeCollection()
+        let e = try frozenWithCollection()
         // Created against key order: a frozen clock gives both the same instants.
         let created = [rp(e, "rpb"), rp(e, "rpa")]
         for id in created {

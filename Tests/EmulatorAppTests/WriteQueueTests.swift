@@ -31,20 +31,27 @@ struct WriteQueueTests {
             }, pending: HTTPPendingResponse())
     }
 
+    /// Submits job 0, which holds the queue until the returned semaphore is signalled, and waits until it runs: the
+    /// jobs submitted next all wait for the same batch.
+    static func hold(_ queue: WriteQueue, _ events: Events, done: DispatchGroup) throws -> DispatchSemaphore {
+        let (started, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        done.enter()
+        queue.submit(
+            job(0, events, done: done) {
+                started.signal()
+                release.wait()
+            })
+        try #require(started.wait(timeout: .now() + 30) == .success)
+        return release
+    }
+
     @Test func jobsWaitingTogetherShareOneCommitAndAreAnsweredAfterIt() throws {
         let store = try EmulatorStore(location: .inMemory)
         defer { store.close() }
         let queue = WriteQueue(store: store)
         let events = Events()
         let done = DispatchGroup()
-        let (started, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
-        done.enter()
-        queue.submit(
-            Self.job(0, events, done: done) {  // holds the queue while the rest queue up
-                started.signal()
-                release.wait()
-            })
-        #expect(started.wait(timeout: .now() + 30) == .success)
+        let release = try Self.hold(queue, events, done: done)
         for i in 1...10 {
             done.enter()
             queue.submit(Self.job(i, events, done: done) { try store.write { tx in try tx.setMeta("k\(i)", "\(i)") } })
@@ -63,14 +70,7 @@ struct WriteQueueTests {
         let queue = WriteQueue(store: store)
         let events = Events()
         let done = DispatchGroup()
-        let (started, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
-        done.enter()
-        queue.submit(
-            Self.job(0, events, done: done) {
-                started.signal()
-                release.wait()
-            })
-        #expect(started.wait(timeout: .now() + 30) == .success)
+        let release = try Self.hold(queue, events, done: done)
         let work: [@Sendable () throws -> Void] = [
             { try store.write { tx in try tx.setMeta("a", "1") } },
             // What SQLite does on its own after some errors: the batch's transaction is gone.
