@@ -1,5 +1,6 @@
 import Dispatch
 import EmuCore
+import EmulatorApp
 import Foundation
 import Synchronization
 import Testing
@@ -72,5 +73,26 @@ struct LiveWriteBatchTests {
             let r = try c.request("GET", LiveARM.target(LiveARM.rpc("rg", "rpc\(i)") + "/restorePoints/rp"))
             #expect(r.status == (status == 201 ? 200 : 404), "rpc\(i): created \(status), read \(r.status)")
         }
+    }
+
+    /// Control-plane writes are queued like ARM writes: a clock move's streamed answer, a reset, a seed, over a
+    /// socket and in order with the ARM writes around them.
+    @Test func controlPlaneWritesAreAnsweredThroughTheQueue() throws {
+        let dir = try TempDirectory("batch-control")
+        defer { dir.remove() }
+        let server = try LiveServer(dataDirectory: dir.file("data"), https: false) { $0.clockFrozen = true }
+        defer { server.stop() }
+        try Self.setUp(server.httpPort, vms: 1)
+        let c = try server.client()
+        let rp = LiveARM.rpc("rg", "rpc0") + "/restorePoints/rp1"
+        #expect(try c.request("PUT", LiveARM.target(rp), body: "{}").status == 201)
+        let moved = try c.request("POST", "/_emulator/clock", body: #"{"advance":"P1D"}"#, auth: false)
+        #expect(moved.status == 200)
+        #expect((moved.json["changes"]?.arrayValue?.count ?? 0) > 0)
+        #expect(try c.request("POST", "/_emulator/reset", body: "{}", auth: false).status == 200)
+        #expect(try c.request("GET", LiveARM.target(LiveARM.rg("rg"))).status == 404)
+        let seed = #"{"resourceGroups":[{"name":"seeded","location":"eastus"}]}"#
+        #expect(try c.request("POST", "/_emulator/seed", body: seed, auth: false).status == 200)
+        #expect(try c.request("GET", LiveARM.target(LiveARM.rg("seeded"))).status == 200)
     }
 }
