@@ -64,6 +64,29 @@ struct WriteQueueTests {
         for i in 1...10 { #expect(try store.read { tx in try tx.meta("k\(i)") } == "\(i)") }
     }
 
+    @Test func aBatchTakesAtMostMaxBatchJobsAndTheRestFollowInOrder() throws {
+        let store = try EmulatorStore(location: .inMemory)
+        defer { store.close() }
+        let queue = WriteQueue(store: store)
+        let events = Events()
+        let done = DispatchGroup()
+        let release = try Self.hold(queue, events, done: done)
+        let count = WriteQueue.maxBatch + 6
+        for i in 1...count {
+            done.enter()
+            queue.submit(Self.job(i, events, done: done) {})
+        }
+        release.signal()
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        // After job 0's own batch: the first maxBatch jobs run, then are answered, then the rest.
+        let first = 1...WriteQueue.maxBatch
+        let rest = (WriteQueue.maxBatch + 1)...count
+        let expected =
+            first.map { "run \($0)" } + first.map { "answer \($0) 200" } + rest.map { "run \($0)" }
+            + rest.map { "answer \($0) 200" }
+        #expect(Array(events.all.dropFirst(2)) == expected)
+    }
+
     @Test func aBatchThatDoesNotCommitAnswersEveryJobWithTheFailure() throws {
         let store = try EmulatorStore(location: .inMemory)
         defer { store.close() }
