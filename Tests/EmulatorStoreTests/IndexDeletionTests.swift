@@ -142,7 +142,7 @@ struct IndexDeletionTests {
             let left = try remaining(store)
             #expect(left.index.isEmpty)
             #expect(left.schedule.isEmpty)
-            #expect(try store.read { tx in try tx.resourceCount(type: Fixture.restorePointType) } == 0)
+            #expect(try store.read { tx in try tx.descendants(ofKey: "/subscriptions") } == [])
         }
     }
 }

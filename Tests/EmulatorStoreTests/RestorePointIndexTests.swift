@@ -125,30 +125,4 @@ struct RestorePointIndexTests {
         }
         #expect(error?.isConstraintViolation == true)
     }
-
-    @Test("resourceCount(type:) counts one type in every subscription", arguments: StoreKind.allCases)
-    func resourceCountByType(kind: StoreKind) throws {
-        try withStore(kind) { store in
-            #expect(try store.read { tx in try tx.resourceCount(type: Fixture.restorePointType) } == 0)
-            try store.write { tx in
-                for subscription in ["a", "b", "c"] {
-                    let rpc = Fixture.resource(name: "rpc", subscription: subscription)
-                    try tx.upsert(rpc)
-                    for i in 0..<3 {
-                        try tx.upsert(
-                            Fixture.resource(
-                                name: "rp\(i)", subscription: subscription, type: Fixture.restorePointType,
-                                parentKey: rpc.key))
-                    }
-                }
-                try tx.upsert(Fixture.resource(name: "d", subscription: "b", type: "microsoft.compute/disks"))
-            }
-            try store.read { (tx) throws(StoreError) in
-                #expect(try tx.resourceCount(type: Fixture.restorePointType) == 9)
-                #expect(try tx.resourceCount(type: "microsoft.compute/restorepointcollections") == 3)
-                #expect(try tx.resourceCount(type: "microsoft.compute/disks") == 1)
-                #expect(try tx.resourceCount(type: "microsoft.compute/virtualmachines") == 0)
-            }
-        }
-    }
 }

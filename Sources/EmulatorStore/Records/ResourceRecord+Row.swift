@@ -54,28 +54,6 @@ extension ResourceRecord {
         SELECT count(*) FROM resources
         WHERE key >= ?4 AND key < ?5 AND subscription = ?1 AND type = ?2 AND location = ?3
         """
-    // A skip scan over resources_by_subscription, spelled out: SQLite skips a leading column by itself only
-    // with ANALYZE statistics. `subs` walks the distinct subscriptions, one index seek each; the count per
-    // subscription is an equality range on (subscription, type). The index leaves out a subscription that holds
-    // only restore points: it has none of ?1, which is never their type (`countAllRestorePoints`).
-    static let countAllOfType = """
-        WITH RECURSIVE subs (s) AS (
-            SELECT min(subscription) FROM resources WHERE \(notRestorePoint)
-            UNION ALL
-            SELECT (SELECT min(subscription) FROM resources WHERE subscription > subs.s AND \(notRestorePoint))
-            FROM subs WHERE subs.s IS NOT NULL
-        )
-        SELECT coalesce(sum((
-            SELECT count(*) FROM resources WHERE subscription = subs.s AND type = ?1 AND \(notRestorePoint)
-        )), 0)
-        FROM subs WHERE subs.s IS NOT NULL
-        """
-    // Every restore point: a scan of the table, as no index holds their type. A count of `restore_points` would
-    // be cheaper but need not equal this one: its rows come from writes of their own (`upsert(_:)` of a
-    // `RestorePointIndexRecord`), and a version 1 file has none until they are rebuilt. Counted over the primary
-    // key, the same rows would each cost a seek. No request path counts them.
-    static let countAllRestorePoints = "SELECT count(*) FROM resources WHERE type = ?1"
-
     static let upsert = """
         INSERT INTO resources (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         ON CONFLICT (key) DO UPDATE SET
@@ -134,9 +112,7 @@ extension ResourceRecord {
     }
 
     /// The record's values in `columns` order.
-    var sqlValues: [SQLiteValue] { sqlValues(bodyText: body.serialized()) }
-
-    /// `sqlValues` with the body already serialized.
+    /// The record's values in `columns` order, with the body already serialized (the caller keeps the text).
     func sqlValues(bodyText: [UInt8]) -> [SQLiteValue] {
         [
             .text(key), .text(id), .text(subscription), .text(resourceGroup), .text(type), .text(parentKey),

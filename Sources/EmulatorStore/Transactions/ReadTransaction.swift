@@ -95,18 +95,6 @@ public class ReadTransaction {
         return try count(sql, values + ResourceRecord.range(ofSubscription: subscription))
     }
 
-    /// How many resources of `type` are stored, in every subscription.
-    ///
-    /// Reads `resources_by_subscription` one subscription at a time (a skip scan: each next subscription is
-    /// one index seek), so it visits the matching entries, not the bodies or the other types. Restore points,
-    /// which that index leaves out (schema 5), are counted by a scan of the table (`countAllRestorePoints`).
-    public func resourceCount(type: String) throws(StoreError) -> Int {
-        let sql =
-            type == ResourceRecord.restorePointType
-            ? ResourceRecord.countAllRestorePoints : ResourceRecord.countAllOfType
-        return try count(sql, [.text(type)])
-    }
-
     // MARK: Restore point index (CONTRACT.md §7, rules 8–10)
 
     /// The index row of the restore point at `key`.
