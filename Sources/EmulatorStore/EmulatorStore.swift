@@ -61,7 +61,7 @@ public final class EmulatorStore: Sendable {
                 checkpointFrames ?? (WALCheckpointer.defaultPassiveFrames, WALCheckpointer.defaultRestartFrames)
             let checkpointer = WALCheckpointer(
                 path: path, synchronous: synchronous, passiveFrames: frames.0, restartFrames: frames.1,
-                withWriterLock: { body in writer.withLock { _ in body() } })
+                withWriterLock: { body in writer.withPriority { _ in body() } })
             do throws(SQLiteError) { try checkpointer.attach(to: connection) } catch { throw .sqlite(error) }
             self.path = path
             self.writer = writer
