@@ -10,11 +10,13 @@ extension EmulatorStore {
         let connection: SQLiteConnection
         let found: Int
         do throws(SQLiteError) {
-            connection = try SQLiteConnection(path: path, flags: .writer)
+            connection = try SQLiteConnection(path: path, flags: .writer, vfs: synchronous == nil ? nil : fileVFS)
             try connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+            // The first read takes the process's lock on the file (`fileVFS`); another process holding it
+            // makes it fail busy once the busy timeout has passed.
             found = try connection.userVersion()
         } catch {
-            throw .sqlite(error)
+            throw error.isBusy ? .inUse(path: path) : .sqlite(error)
         }
         // Refuse a newer file before changing anything in it (Schema.migrate checks again, under lock).
         guard found <= schemaVersion else { throw .newerSchema(found: found, known: schemaVersion) }

@@ -15,8 +15,16 @@ public final class EmulatorStore: Sendable {
     /// the application rebuilds `restore_points` and `state_changes` from the stored resources, then removes
     /// the key (`setMeta(key, nil)`).
     public static let rebuildRestorePointIndexMetaKey = "rebuild.restorePointIndex"
-    /// How long a statement waits for another process's lock before failing with `SQLITE_BUSY`.
+    /// How long a statement waits for a lock before failing with `SQLITE_BUSY`: another connection's in this
+    /// process, or at open another process's (`fileVFS`), which may be a previous rpemu still shutting down.
     static let busyTimeoutMilliseconds: Int32 = 5_000
+    /// The VFS of every connection to a file: "unix-excl" (sqlite.org/vfs.html, "Standard Unix VFSes"). The first
+    /// connection takes an exclusive POSIX lock on the database file for the whole process, so another process
+    /// cannot open it while this one runs (`StoreError.inUse`), and the WAL index lives in heap memory shared by
+    /// this process's connections instead of in a `-shm` file whose locks are `fcntl` system calls. With the
+    /// default "unix" VFS every read transaction made one or two of those calls under a mutex that the event
+    /// loops then queued on: 1.45 `fcntl` and 1.2 `futex` per restore point GET (docs/performance.md).
+    static let fileVFS = "unix-excl"
     /// How much of the file each connection may read through a memory map (`PRAGMA mmap_size`) instead of a
     /// `pread` per page. Mapped pages count as resident memory, so the map stays small: idle RSS has a 30 MB target
     /// (docs/performance.md), and a large map held the whole database resident after a scan.
@@ -178,6 +186,7 @@ public final class EmulatorStore: Sendable {
             box?.connection.close()
             box = nil
         }
+        checkpointer?.releaseFile()  // after the writer: see `releaseFile`.
     }
 
     private func withWriter<T, Failure: Error>(

@@ -52,7 +52,7 @@ final class ReaderPool: Sendable {
         guard let taken else { throw .closed }
         if let taken { return taken }
         do throws(SQLiteError) {
-            let connection = try SQLiteConnection(path: path, flags: .reader)
+            let connection = try SQLiteConnection(path: path, flags: .reader, vfs: EmulatorStore.fileVFS)
             try connection.setBusyTimeout(milliseconds: busyTimeout)
             try connection.setPragma("mmap_size", String(EmulatorStore.mmapBytes))
             return ExclusiveConnection(connection)

@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case newerSchema(found: Int, known: Int)
     /// The file system refused (the data directory could not be created).
     case io(String)
+    /// Another process has the database file open (`EmulatorStore.fileVFS`): one process per data directory.
+    case inUse(path: String)
     /// A stored value could not be read back (malformed JSON in a body column).
     case corrupt(String)
     /// The store was closed.
@@ -22,6 +24,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let found, let known):
             "the database has schema version \(found), newer than version \(known) this build knows"
         case .io(let message): "I/O error: \(message)"
+        case .inUse(let path):
+            "\(path) is in use by another process: one rpemu at a time per data directory (stop the other one, or "
+                + "give this one its own --data-dir)"
         case .corrupt(let message): "corrupt data: \(message)"
         case .closed: "the store is closed"
         case .aborted: "the transaction was rolled back by its caller"

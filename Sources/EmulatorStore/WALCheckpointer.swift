@@ -41,8 +41,8 @@ final class WALCheckpointer: Sendable {
     private struct State {
         /// The checkpointer's connection, opened on first use; nil once closed.
         var connection: ExclusiveConnection?
-        /// A descriptor of the database file for `fdatasync`, opened with the connection; -1 when none.
-        var databaseFD: Int32 = -1
+        /// `databaseFD` is still open.
+        var holdsFile = true
         /// WAL frames after which the next checkpoint is due.
         var nextCheckpointAt: Int
         /// WAL frames after the writer's last commit.
@@ -60,6 +60,9 @@ final class WALCheckpointer: Sendable {
     private let synchronous: SynchronousMode
     private let queue = DispatchQueue(label: "rpemu.store.checkpointer", qos: .utility)
     private let state: Mutex<State>
+    /// A descriptor of the database file for `fdatasync` (fsync(2): it flushes the file's pages whichever
+    /// descriptor wrote them); -1 if it could not be opened. Closed by `releaseFile()` only.
+    private let databaseFD: Int32
     /// Takes the store's writer lock around `body` (nothing is passed in: the restart uses its own connection).
     private let withWriterLock: @Sendable (() -> Void) -> Void
 
@@ -73,6 +76,7 @@ final class WALCheckpointer: Sendable {
         self.passiveFrames = passiveFrames
         self.restartFrames = restartFrames
         self.withWriterLock = withWriterLock
+        databaseFD = open(path, O_RDONLY | O_CLOEXEC)
         state = Mutex(State(nextCheckpointAt: passiveFrames))
     }
 
@@ -114,17 +118,26 @@ final class WALCheckpointer: Sendable {
             state.withLock { state in
                 state.connection?.connection.close()
                 state.connection = nil
-                if state.databaseFD >= 0 { closeDescriptor(state.databaseFD) }
-                state.databaseFD = -1
             }
         }
+    }
+
+    /// Closes the database file's descriptor, once the store's writer is closed. Closing any descriptor of a file
+    /// drops every POSIX lock the process holds on it (fcntl(2), "Record locking"), and the lock of
+    /// `EmulatorStore.fileVFS` is what keeps other processes out while the writer's last checkpoint runs.
+    func releaseFile() {
+        let holds = state.withLock { state in
+            defer { state.holdsFile = false }
+            return state.holdsFile
+        }
+        if holds, databaseFD >= 0 { closeDescriptor(databaseFD) }
     }
 
     /// One round on the queue: PASSIVE, then RESTART when the WAL is long. A failure is left for the next
     /// round: the WAL only grows meanwhile, and the writer's last close checkpoints it all.
     private func run() {
         defer { state.withLock { $0.isBusy = false } }
-        guard let (box, databaseFD) = try? connection() else { return }
+        guard let box = try? connection() else { return }
         guard var passive = try? box.connection.checkpoint(.passive) else { return }
         state.withLock { $0.counts.passive += 1 }
         guard passive.walFrames >= restartFrames else { return }
@@ -149,29 +162,23 @@ final class WALCheckpointer: Sendable {
 
     /// The checkpointer's own read-write connection: its `synchronous` decides the checkpoint's syncs, as the
     /// writer's does for its commits (sqlite.org/pragma.html#pragma_synchronous).
-    private func connection() throws(SQLiteError) -> (ExclusiveConnection, Int32)? {
-        if let open = state.withLock({ state in state.isClosed ? nil : state.connection.map { ($0, state.databaseFD) } }
-        ) {
-            return open
-        }
-        let connection = try SQLiteConnection(path: path, flags: [.readWrite, .noMutex, .extendedResultCodes])
+    private func connection() throws(SQLiteError) -> ExclusiveConnection? {
+        if let open = state.withLock({ state in state.isClosed ? nil : state.connection }) { return open }
+        let connection = try SQLiteConnection(
+            path: path, flags: [.readWrite, .noMutex, .extendedResultCodes], vfs: EmulatorStore.fileVFS)
         try connection.setBusyTimeout(milliseconds: Self.restartWaitMilliseconds)
         try connection.setPragma("synchronous", synchronous.pragmaValue)
-        // fdatasync flushes the file's pages whichever descriptor wrote them (fsync(2)).
-        let databaseFD = open(path, O_RDONLY | O_CLOEXEC)
         let box = ExclusiveConnection(connection)
         let kept = state.withLock { state -> Bool in
             guard !state.isClosed else { return false }
             state.connection = box
-            state.databaseFD = databaseFD
             return true
         }
         guard kept else {
             connection.close()
-            if databaseFD >= 0 { closeDescriptor(databaseFD) }
             return nil
         }
-        return (box, databaseFD)
+        return box
     }
 }
 

@@ -60,7 +60,8 @@ EOF
 RP_FLAGS=(--data-dir "$DATA" --log-level error --clock-frozen --restore-point-create-seconds 0
     --resource-create-seconds 0 --config "$WORK/limits.json")
 
-# Stored restore points, from the API's own store (read-only SQL on the WAL database), when sqlite3 is there.
+# Stored restore points, from the API's own store (read-only SQL), when sqlite3 is there. Only while no rpemu
+# runs on $DATA: rpemu holds its database file exclusively (docs/architecture.md, "Persistence").
 stored_rps() {
     if command -v sqlite3 >/dev/null; then
         sqlite3 -readonly "$DATA/rpemu.sqlite" "SELECT count(*) FROM restore_points" 2>/dev/null || echo "?"
@@ -151,7 +152,7 @@ load_to() {
     STORED=$((STORED + created))
     awk -v s="$want" -v c="$created" -v f="$failed" -v us=$((t1 - t0)) -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v st="$statuses" \
         'BEGIN {printf "%s %d %d %.2f %.0f %.0f %s\n", s, c, f, us / 1e6, c / (us / 1e6), (c > 0 ? 1e6 * d / hz / c : 0), st}' >>"$WORK/loads"
-    say "  $created created, $failed refused ($statuses) in $(awk -v us=$((t1 - t0)) 'BEGIN {printf "%.1f", us / 1e6}') s; stored: $(stored_rps)"
+    say "  $created created, $failed refused ($statuses) in $(awk -v us=$((t1 - t0)) 'BEGIN {printf "%.1f", us / 1e6}') s"
 }
 
 check_body() { # the GET still answers exactly the body nginx serves (the clock is frozen)
@@ -176,6 +177,7 @@ FILES="$(cd "$DATA" && ls -l rpemu.sqlite* | awk '{printf "%s %.1f MB; ", $NF, $
 say "loading instance: VmRSS/RssAnon/RssFile/VmHWM $MEM_LOADED kB; data $FILES"
 stop_pid "$LOAD_PID" 30
 LOAD_STOP="$STOP_US $STOP_HOW"
+STORED_SQL="$(stored_rps)"
 
 # ---------------------------------------------------------------- restarts on the full data dir
 READY=() LISTEN=()
@@ -283,7 +285,7 @@ GR="" GN="" GC=""
         [[ -f "$f" ]] && printf ' %s: %s / %s ms;' "$(num "$scale")" "$(parse_wrk "$f" | awk '{print $2}')" "$(parse_wrk "$f" | awk '{print $3}')"
     done
     printf '\n  setup (%s VM + %s collection PUTs, one curl): %s\n' "$VMS" "$VMS" "$(ms "$SETUP_US")"
-    printf '  data dir after the loads: %s(%s bytes); stored restore points: %s\n' "$FILES" "$DB_BYTES" "$(stored_rps)"
+    printf '  data dir after the loads: %s(%s bytes); stored restore points: %s\n' "$FILES" "$DB_BYTES" "$STORED_SQL"
     printf '  stopping the loading instance: %s us, by %s\n' $LOAD_STOP
     printf '  start to ready (ms): %s  (exec to listening lines: %s)\n' \
         "$(for v in "${READY[@]}"; do ms "$v" | tr -d ' ms'; printf ' '; done)" "$(ms "$(median "${LISTEN[@]}")")"

@@ -102,6 +102,18 @@ struct PersistenceTests {
         #expect(try second.read { tx in try tx.meta("from") } == "first")
     }
 
+    @Test("the WAL index lives in this process's memory, not in a -shm file beside the WAL (EmulatorStore.fileVFS)")
+    func walIndexInMemory() throws {
+        let directory = try TemporaryDirectory()
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        try store.write { tx in try tx.setMeta("k", "v") }
+        #expect(try store.read { tx in try tx.meta("k") } == "v")
+        let path = databasePath(directory)
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
     @Test("missing parent directories are created; a file in the way is an I/O error")
     func dataDirectory() throws {
         let directory = try TemporaryDirectory()

@@ -24,7 +24,8 @@ extension EmulatorConfig {
         },
         ConfigOption(
             flag: "--data-dir", value: "<dir>",
-            help: "Directory for rpemu.sqlite and the generated TLS files (default ./.rpemu)."
+            help:
+                "Directory for rpemu.sqlite and the generated TLS files (default ./.rpemu); one rpemu at a time uses it."
         ) {
             c, v throws(ConfigError) in c.dataDirectory = v
         },

@@ -34,11 +34,11 @@ final class SQLiteConnection {
     /// readers of concurrent GETs queued on one process-wide mutex for every allocation (docs/performance.md).
     private static let configureLibrary: Void = { _ = csqlite_disable_memory_statistics() }()
 
-    /// Opens `path` with `flags`.
-    init(path: String, flags: Flags) throws(SQLiteError) {
+    /// Opens `path` with `flags`, through the VFS named `vfs` (nil: SQLite's default, "unix").
+    init(path: String, flags: Flags, vfs: String? = nil) throws(SQLiteError) {
         Self.configureLibrary
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, flags.rawValue, nil)
+        let code = sqlite3_open_v2(path, &db, flags.rawValue, vfs)
         guard code == SQLITE_OK, let db else {
             let error = SQLiteError.last(db, code: code)
             // sqlite3_open_v2 returns a handle even on failure; it must still be closed.

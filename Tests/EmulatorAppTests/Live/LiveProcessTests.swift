@@ -88,4 +88,27 @@ struct LiveProcessTests {
         let ready = try c2.request("GET", "/_emulator/ready", auth: false)
         #expect(ready.status == 200, "\(ready)")
     }
+
+    @Test("A second rpemu on the same data directory stops with 'in use by another process'; the first one is unharmed")
+    func dataDirectoryInUse() throws {
+        let dir = try TempDirectory("in-use")
+        defer { dir.remove() }
+        let data = dir.file("data")
+        let first = try RPEmuProcess(dataDirectory: data, outputDirectory: dir.path)
+        defer { first.cleanUp() }
+        let c = try LiveClient(port: first.httpPort)
+        let put = try c.request("PUT", LiveARM.target(LiveARM.rg("kept")), body: LiveARM.rgBody())
+        #expect(put.status == 201, "\(put)")
+
+        // The second waits out the busy timeout (5 s) for the lock, in case the holder is a previous rpemu
+        // still stopping, then gives up without listening.
+        #expect {
+            _ = try RPEmuProcess(dataDirectory: data, outputDirectory: dir.path)
+        } throws: { error in
+            "\(error)".contains("\(data)/rpemu.sqlite is in use by another process")
+        }
+        let rg = try c.request("GET", LiveARM.target(LiveARM.rg("kept")))
+        #expect(rg.status == 200, "\(rg)")
+        #expect(rg.json == put.json)
+    }
 }
