@@ -105,10 +105,9 @@ extension HTTPParser {
         guard let sp1 = line.firstIndex(of: HTTPSyntax.space),
             let sp2 = line[(sp1 + 1)...].firstIndex(of: HTTPSyntax.space)
         else { throw .badRequest("The request line is not 'method target version'.") }
-        let version = line[(sp2 + 1)...]
-        let v = Array(version)
-        let prefix = Array("HTTP/".utf8)
-        guard v.count == 8, v.starts(with: prefix), v[6] == UInt8(ascii: "."),
+        let v = UnsafeBufferPointer(rebasing: line[(sp2 + 1)...])
+        guard v.count == 8, v[0] == UInt8(ascii: "H"), v[1] == UInt8(ascii: "T"), v[2] == UInt8(ascii: "T"),
+            v[3] == UInt8(ascii: "P"), v[4] == UInt8(ascii: "/"), v[6] == UInt8(ascii: "."),
             let major = digit(v[5]), let minor = digit(v[7])
         else { throw .badRequest("The request line does not end with a valid HTTP version.") }
         guard major == 1 else { throw .versionNotSupported("Only HTTP/1.0 and HTTP/1.1 are supported.") }
@@ -153,6 +152,7 @@ extension HTTPParser {
 
     /// `http://authority/path?query` → (authority, origin-form) (RFC 9112 §3.2.2).
     private static func absoluteForm(_ target: String) -> (String, String)? {
+        if target.utf8.first == UInt8(ascii: "/") { return nil }  // origin-form, nearly every request
         let lower = target.prefix(8).lowercased()
         let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
         guard schemeLength > 0 else { return nil }

@@ -72,11 +72,18 @@ struct ResourceIDTests {
         #expect(id != canonical)
     }
 
-    @Test("key is the lower-cased id")
-    func key() throws {
-        let id = try #require(ResourceID.parse(Self.rpcString))
-        #expect(id.key == Self.rpcString.lowercased())
-        #expect(id.string == Self.rpcString)
+    @Test(
+        "key is the lower-cased id, string the id as spelled, at every depth and with names beyond ASCII",
+        arguments: [
+            rpcString, rpcString + "/restorePoints/RP-1", "/subscriptions/SUB", "/subscriptions/s/resourceGroups/RG",
+            "/subscriptions/s/providers/Microsoft.Compute/locations/EastUS",
+            "/subscriptions/s/resourceGroups/Grüße-ÄÖ/providers/Microsoft.Compute/disks/DİSK-Σ",
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/Z@[`{",
+        ])
+    func key(text: String) throws {
+        let id = try #require(ResourceID.parse(text))
+        #expect(id.key == text.lowercased())
+        #expect(id.string == text)
     }
 
     @Test(
