@@ -28,23 +28,38 @@ public final class ParsedBodyCache: Sendable {
 
     private struct State {
         var slots: [Entry?]
+        /// The empty slots; the last one freed is taken first.
+        var free: [Int]
         var index: [String: Int] = [:]
         var hand = 0
         var bytes = 0
         var lastVersion: UInt64 = 0
 
-        /// A free slot: the next empty one under the hand, or the first unreferenced one, evicted; referenced
-        /// entries passed over lose their mark (CLOCK).
+        init(capacity: Int) {
+            slots = Array(repeating: nil, count: capacity)
+            free = Array((0..<capacity).reversed())
+        }
+
+        /// An empty slot, evicting an entry only when there is none. Evicting whenever the hand met an unreferenced
+        /// entry first, as this did before, kept a full set of hot bodies churning in a cache with room for them
+        /// all: each rewritten body left a hole and evicted another (docs/performance.md).
         mutating func freeSlot() -> Int {
+            if free.isEmpty { evict() }
+            return free.removeLast()
+        }
+
+        /// Removes the first unreferenced entry under the hand; referenced entries passed over lose their mark
+        /// (CLOCK, second chance). There must be an entry.
+        mutating func evict() {
             while true {
                 let i = hand
                 hand = (hand + 1) % slots.count
-                guard let entry = slots[i] else { return i }
+                guard let entry = slots[i] else { continue }
                 if entry.referenced {
                     slots[i]?.referenced = false
                 } else {
                     remove(at: i)
-                    return i
+                    return
                 }
             }
         }
@@ -54,6 +69,7 @@ public final class ParsedBodyCache: Sendable {
             index[entry.key] = nil
             bytes -= entry.text.count
             slots[i] = nil
+            free.append(i)
         }
     }
 
@@ -70,7 +86,7 @@ public final class ParsedBodyCache: Sendable {
         precondition(capacity > 0 && maxBytes > 0, "a cache needs room")
         self.capacity = capacity
         self.maxBytes = maxBytes
-        state = Mutex(State(slots: Array(repeating: nil, count: capacity)))
+        state = Mutex(State(capacity: capacity))
     }
 
     /// The JSON of `text`, the body stored under `key`: the cached value when `text` is what it was parsed from,
@@ -92,12 +108,15 @@ public final class ParsedBodyCache: Sendable {
         return (json, keep(key: key, text: Array(text), json: json))
     }
 
-    /// Keeps `json` as the parse of `text`, a body just written under `key`, so that the next read of it skips the
-    /// parse (a restore point create reads each source disk the one before it rewrote). Only when the parse of
-    /// `text` would give `json` back exactly (`JSON.roundTripsExactly`); a write that is then rolled back leaves
-    /// an entry no stored text matches, like any other replaced body.
+    /// Keeps `json` as the parse of `text`, a body just written under `key` whose previous text is kept, so that
+    /// the next read of it skips the parse (a restore point create reads each source disk the one before it
+    /// rewrote). A new body, or one not read lately, waits for its first read: a stream of creates would otherwise
+    /// push out the bodies each of them reads. Only when the parse of `text` would give `json` back exactly
+    /// (`JSON.roundTripsExactly`); a write that is then rolled back leaves an entry no stored text matches, like
+    /// any other replaced body.
     func remember(key: String, text: [UInt8], json: JSON) {
-        guard text.count <= maxBytes / 4, json.roundTripsExactly else { return }
+        guard text.count <= maxBytes / 4, state.withLock({ $0.index[key] != nil }), json.roundTripsExactly
+        else { return }
         keep(key: key, text: text, json: json)
     }
 
@@ -105,9 +124,9 @@ public final class ParsedBodyCache: Sendable {
     @discardableResult
     private func keep(key: String, text: [UInt8], json: JSON) -> BodyVersion {
         state.withLock { state in
-            if let i = state.index[key] { state.remove(at: i) }
-            var slot = state.freeSlot()
-            while state.bytes + text.count > maxBytes { slot = state.freeSlot() }
+            if let i = state.index[key] { state.remove(at: i) }  // its slot is the first free one now
+            while state.bytes + text.count > maxBytes { state.evict() }
+            let slot = state.freeSlot()
             state.lastVersion += 1
             let version = BodyVersion(value: state.lastVersion)
             state.slots[slot] = Entry(key: key, text: text, json: json, version: version, referenced: false)
@@ -120,8 +139,9 @@ public final class ParsedBodyCache: Sendable {
     /// Forgets every entry. Versions already given out are never given out again.
     func removeAll() {
         state.withLock { state in
-            for i in state.slots.indices { state.remove(at: i) }
-            state.hand = 0
+            let lastVersion = state.lastVersion
+            state = State(capacity: capacity)
+            state.lastVersion = lastVersion
         }
     }
 

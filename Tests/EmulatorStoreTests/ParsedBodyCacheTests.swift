@@ -29,12 +29,17 @@ struct ParsedBodyCacheTests {
         #expect(cache.usage.bytes == 14)
     }
 
-    @Test("a body written is kept for its next read, unless its parse would differ from the value written")
+    @Test("a body rewritten is kept for its next read unless its parse would differ; a new one waits for a read")
     func writeThrough() throws {
         let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
+        _ = try lookup(cache, "a", "{}")
+        _ = try lookup(cache, "b", "{}")
         let written: JSON = ["v": 1, "d": 1.5, "s": "x"]
         cache.remember(key: "a", text: written.serialized(), json: written)
         #expect(try lookup(cache, "a", #"{"v":1,"d":1.5,"s":"x"}"#) == (written, false))
+        cache.remember(key: "new", text: written.serialized(), json: written)
+        #expect(cache.usage.entries == 2)
+        #expect(try lookup(cache, "new", #"{"v":1,"d":1.5,"s":"x"}"#) == (written, true))
         // .double(2) is written "2", which reads back as .int(2): a kept .double would differ from a fresh read.
         let integral: JSON = ["d": .double(2)]
         cache.remember(key: "b", text: integral.serialized(), json: integral)
@@ -77,6 +82,22 @@ struct ParsedBodyCacheTests {
         #expect(try !lookup(cache, "a", "[]").parsed)
         #expect(try lookup(cache, "b", "[]").parsed)
         for n in 0..<100 { _ = try lookup(cache, "k\(n)", "[\(n)]") }
+        #expect(cache.usage.entries == 4)
+    }
+
+    @Test("while there is room nothing is evicted: bodies rewritten again and again leave the others kept")
+    func noChurnWithRoom() throws {
+        let cache = ParsedBodyCache(capacity: 4, maxBytes: 1024)
+        for key in ["a", "b", "c"] { _ = try lookup(cache, key, "[]") }
+        for n in 0..<20 {
+            let key = ["b", "c"][n % 2]
+            let json: JSON = [.int(Int64(n))]
+            cache.remember(key: key, text: json.serialized(), json: json)
+            #expect(try !lookup(cache, key, "[\(n)]").parsed)
+        }
+        #expect(try !lookup(cache, "a", "[]").parsed)
+        _ = try lookup(cache, "d", "[]")
+        for key in ["a", "d"] { #expect(try !lookup(cache, key, "[]").parsed) }
         #expect(cache.usage.entries == 4)
     }
 
