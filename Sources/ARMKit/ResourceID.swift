@@ -40,47 +40,50 @@ public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
     /// and whether it is all ASCII. Ids are spelled several times per request, and appending piece by piece
     /// went through `String`'s append checks for each: 2.6 % of a restore point GET's CPU (docs/performance.md).
     private func spelled(lowercased: Bool) -> (text: String, isASCII: Bool) {
-        var count = Self.subscriptions.count + subscription.utf8.count
-        if let resourceGroup { count += Self.resourceGroups.count + resourceGroup.utf8.count }
+        var count = 15 + subscription.utf8.count  // "/subscriptions/"
+        if let resourceGroup { count += 16 + resourceGroup.utf8.count }  // "/resourceGroups/"
         if let namespace {
-            count += Self.providers.count + namespace.utf8.count
+            count += 11 + namespace.utf8.count  // "/providers/"
             for step in steps { count += 2 + step.type.utf8.count + step.name.utf8.count }
         }
         var ascii = true
         let text = String(unsafeUninitializedCapacity: count) { buffer in
             var at = 0
-            func put(_ piece: some Collection<UInt8>) {
-                for byte in piece {
+            // Each piece's bytes in place, not through `String.UTF8View`'s iterator: that was most of the cost.
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                for i in 0..<bytes.count {
+                    let byte = bytes[i]
                     if byte >= 0x80 { ascii = false }
-                    buffer[at] = lowercased && byte &- 0x41 < 26 ? byte | 0x20 : byte
-                    at += 1
+                    buffer[at + i] = lowercased && byte &- 0x41 < 26 ? byte | 0x20 : byte
+                }
+                at += bytes.count
+            }
+            func put(literal: StaticString) { literal.withUTF8Buffer { put($0) } }
+            func put(_ piece: String) {
+                if piece.utf8.withContiguousStorageIfAvailable({ put($0) }) == nil {
+                    Array(piece.utf8).withUnsafeBufferPointer { put($0) }
                 }
             }
-            put(Self.subscriptions)
-            put(subscription.utf8)
+            put(literal: "/subscriptions/")
+            put(subscription)
             if let resourceGroup {
-                put(Self.resourceGroups)
-                put(resourceGroup.utf8)
+                put(literal: "/resourceGroups/")
+                put(resourceGroup)
             }
             if let namespace {
-                put(Self.providers)
-                put(namespace.utf8)
+                put(literal: "/providers/")
+                put(namespace)
                 for step in steps {
-                    put(Self.slash)
-                    put(step.type.utf8)
-                    put(Self.slash)
-                    put(step.name.utf8)
+                    put(literal: "/")
+                    put(step.type)
+                    put(literal: "/")
+                    put(step.name)
                 }
             }
             return at
         }
         return (text, ascii)
     }
-
-    private static let subscriptions = Array("/subscriptions/".utf8)
-    private static let resourceGroups = Array("/resourceGroups/".utf8)
-    private static let providers = Array("/providers/".utf8)
-    private static let slash: [UInt8] = [0x2F]
 
     /// The last name in the id (the resource's own name).
     public var name: String { steps.last?.name ?? resourceGroup ?? subscription }

@@ -12,17 +12,20 @@ import RestorePointEngine
 /// rows instead of eight (docs/performance.md).
 enum Schedule {
     static func changes(for facts: RestorePointFacts, restorePoint: ResourceID) -> [ScheduledChange] {
+        // The id and key spelled once, not per change.
+        let key = restorePoint.key
+        let id = restorePoint.string
         var rows: [ScheduledChange] = []
         var instant: (at: Timestamp, changes: [JSON])?
         for change in RestorePointTimeline(facts).changes {
             if let open = instant, open.at != change.at {
-                rows.append(ScheduledChange(resourceKey: restorePoint.key, at: open.at, body: .array(open.changes)))
+                rows.append(ScheduledChange(resourceKey: key, at: open.at, body: .array(open.changes)))
                 instant = nil
             }
-            instant = (change.at, (instant?.changes ?? []) + [json(change, restorePoint: restorePoint)])
+            instant = (change.at, (instant?.changes ?? []) + [json(change, restorePointID: id)])
         }
         if let open = instant {
-            rows.append(ScheduledChange(resourceKey: restorePoint.key, at: open.at, body: .array(open.changes)))
+            rows.append(ScheduledChange(resourceKey: key, at: open.at, body: .array(open.changes)))
         }
         return rows
     }
@@ -33,11 +36,11 @@ enum Schedule {
     }
 
     /// `{"at","resource","property","from","to","cause"}` (CONTRACT.md §8.1).
-    static func json(_ c: StateChange, restorePoint: ResourceID) -> JSON {
+    static func json(_ c: StateChange, restorePointID: String) -> JSON {
         let resource: String
         switch c.subject {
-        case .restorePoint: resource = restorePoint.string
-        case .diskRestorePoint(let name): resource = restorePoint.child(type: "diskRestorePoints", name: name).string
+        case .restorePoint: resource = restorePointID
+        case .diskRestorePoint(let name): resource = restorePointID + "/diskRestorePoints/" + name
         }
         return [
             "at": .string(c.at.iso8601), "resource": .string(resource), "property": .string(c.property),
