@@ -123,7 +123,9 @@ public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an id, accepting any case in the fixed segments; nil when it is not an id of this shape.
     public static func parse(_ text: String) -> ResourceID? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the byte, not on Characters: grapheme breaking made the split most of a parse, and ids are
+        // parsed several times per restore point create (the VM's disk references).
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map(Substring.init)
         guard parts.count >= 3, parts[0].isEmpty, parts[1].lowercased() == "subscriptions", !parts[2].isEmpty,
             parts.dropFirst(2).allSatisfy({ !$0.isEmpty })
         else { return nil }
