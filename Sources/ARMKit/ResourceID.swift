@@ -48,41 +48,66 @@ public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
         }
         var ascii = true
         let text = String(unsafeUninitializedCapacity: count) { buffer in
-            var at = 0
-            // Each piece's bytes in place, not through `String.UTF8View`'s iterator: that was most of the cost.
-            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                for i in 0..<bytes.count {
-                    let byte = bytes[i]
-                    if byte >= 0x80 { ascii = false }
-                    buffer[at + i] = lowercased && byte &- 0x41 < 26 ? byte | 0x20 : byte
-                }
-                at += bytes.count
-            }
-            func put(literal: StaticString) { literal.withUTF8Buffer { put($0) } }
-            func put(_ piece: String) {
-                if piece.utf8.withContiguousStorageIfAvailable({ put($0) }) == nil {
-                    Array(piece.utf8).withUnsafeBufferPointer { put($0) }
-                }
-            }
-            put(literal: "/subscriptions/")
-            put(subscription)
+            var writer = Writer(buffer: buffer, lowercased: lowercased)
+            writer.put(literal: "/subscriptions/")
+            writer.put(subscription)
             if let resourceGroup {
-                put(literal: "/resourceGroups/")
-                put(resourceGroup)
+                writer.put(literal: "/resourceGroups/")
+                writer.put(resourceGroup)
             }
             if let namespace {
-                put(literal: "/providers/")
-                put(namespace)
+                writer.put(literal: "/providers/")
+                writer.put(namespace)
                 for step in steps {
-                    put(literal: "/")
-                    put(step.type)
-                    put(literal: "/")
-                    put(step.name)
+                    writer.put(literal: "/")
+                    writer.put(step.type)
+                    writer.put(literal: "/")
+                    writer.put(step.name)
                 }
             }
-            return at
+            ascii = writer.isASCII
+            return writer.count
         }
         return (text, ascii)
+    }
+
+    /// Copies pieces' UTF-8 into a buffer, in place: a struct, so that nothing it counts is boxed (nested functions
+    /// capturing the counters made every call check exclusive access at run time).
+    private struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        let lowercased: Bool
+        var count = 0
+        /// Only counted when `lowercased`.
+        var isASCII = true
+
+        init(buffer: UnsafeMutableBufferPointer<UInt8>, lowercased: Bool) {
+            self.buffer = buffer
+            self.lowercased = lowercased
+        }
+
+        mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard lowercased else {  // as spelled: a copy (whether it is ASCII matters only to the key)
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[count..<count + bytes.count]).initialize(
+                    fromContentsOf: bytes)
+                count += bytes.count
+                return
+            }
+            for i in 0..<bytes.count {
+                let byte = bytes[i]
+                if byte >= 0x80 { isASCII = false }
+                buffer[count + i] = lowercased && byte &- 0x41 < 26 ? byte | 0x20 : byte
+            }
+            count += bytes.count
+        }
+
+        mutating func put(literal: StaticString) { literal.withUTF8Buffer { put($0) } }
+
+        /// The piece's bytes in place, not through `String.UTF8View`'s iterator, which was most of the cost.
+        mutating func put(_ piece: String) {
+            if piece.utf8.withContiguousStorageIfAvailable({ put($0) }) == nil {
+                Array(piece.utf8).withUnsafeBufferPointer { put($0) }
+            }
+        }
     }
 
     /// The last name in the id (the resource's own name).
