@@ -127,6 +127,7 @@ struct IndexDeletionTests {
             }
             // A subscription with only index rows or changes left still reports a deletion.
             try store.write { tx in
+                try tx.upsert(Fixture.indexRecord("x", subscription: "lone"))
                 try tx.insert([Fixture.change(Fixture.restorePointKey("x", subscription: "lone"), at: 1)])
             }
             #expect(try store.write { tx in try tx.deleteSubscription(id: "lone") })

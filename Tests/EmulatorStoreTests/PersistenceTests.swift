@@ -230,6 +230,7 @@ struct PersistenceTests {
                     ('\(second)', 20, 0, '{"to":"s20"}'), ('\(first)', 20, 1, '{"to":"f20.1"}'),
                     ('\(first)', 10, 0, '{"to":"f10"}'), ('\(first)', 20, 0, '{"to":"f20.0"}')
                 """)
+            try insertIndexRows(connection, [first, second])
         }
         let store = try EmulatorStore(location: .file(directory: directory.path))
         defer { store.close() }
@@ -266,6 +267,7 @@ struct PersistenceTests {
                     (10, '\(second)', 5, '{"to":"s10"}'), (20, '\(first)', 1, '{"to":"f20.1"}'),
                     (20, '\(second)', 2, '{"to":"s20.2"}'), (30, '\(first)', 0, '{"to":"f30"}')
                 """)
+            try insertIndexRows(connection, [first, second])
         }
         let store = try EmulatorStore(location: .file(directory: directory.path))
         defer { store.close() }
@@ -290,6 +292,58 @@ struct PersistenceTests {
         #expect(try store.write { tx in try tx.deleteTree(key: first) } == 0)
         let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
         #expect(left.flatMap { Self.targets($0.body) } == ["s10", "s20.0", "s20.2"])
+    }
+
+    /// Index rows for `keys` in a file at version 2 to 6 (from version 7 a change is kept only under one).
+    private func insertIndexRows(_ connection: SQLiteConnection, _ keys: [String]) throws {
+        for key in keys {
+            try connection.execute(
+                """
+                INSERT INTO restore_points (key, vm_key, subscription, location, instant_access, creation_end)
+                VALUES ('\(key)', '\(Fixture.vmKey())', '\(Fixture.subscription)', 'eastus', 0, 100)
+                """)
+        }
+    }
+
+    @Test("a version 6 schedule moves under its restore points' rows (version 7) whole; a change without one goes")
+    func migratesVersion6Schedule() throws {
+        let directory = try TemporaryDirectory()
+        let path = databasePath(directory)
+        let first = Fixture.restorePointKey("rp1")
+        let second = Fixture.restorePointKey("rp2")
+        let orphan = Fixture.restorePointKey("gone")
+        do {
+            let connection = try SQLiteConnection(path: path, flags: .writer)
+            defer { connection.close() }
+            try Schema.migrate(connection, upTo: 6)
+            // Rows of `second` before `first`'s, so the ids are not in key order.
+            try insertIndexRows(connection, [second, first])
+            try connection.execute(
+                """
+                INSERT INTO state_changes (at, seq, resource_key, body) VALUES
+                    (20, 0, '\(second)', '[{"to":"s20"}]'), (10, 0, '\(first)', '[{"to":"f10"}]'),
+                    (20, 1, '\(orphan)', '[{"to":"o20"}]'), (20, 2, '\(first)', '[{"to":"f20"}]'),
+                    (30, 0, '\(first)', '[{"to":"f30"}]')
+                """)
+        }
+        let store = try EmulatorStore(location: .file(directory: directory.path))
+        defer { store.close() }
+        let window = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(window.flatMap { Self.targets($0.body) } == ["f10", "s20", "f20", "f30"])
+        #expect(window.map { "\($0.position.at.ticks).\($0.position.seq)" } == ["10.0", "20.0", "20.2", "30.0"])
+        try store.read { (tx) throws(StoreError) in
+            let own = try tx.scheduledChanges(resourceKey: first)
+            #expect(own.flatMap { Self.targets($0.body) } == ["f10", "f20", "f30"])
+            #expect(own.allSatisfy { $0.resourceKey == first })
+            #expect(try tx.scheduledChanges(resourceKey: second).flatMap { Self.targets($0.body) } == ["s20"])
+            #expect(try tx.scheduledChanges(resourceKey: orphan) == [])
+        }
+        // New changes go after those at their instant, and a restore point's changes go with its row.
+        try store.write { tx in try tx.insert([Fixture.change(second, at: 20, to: "s20.new")]) }
+        #expect(try store.read { tx in try tx.windowChanges(after: 10, through: 20) }.last?.position.seq == 3)
+        #expect(try store.write { tx in try tx.deleteRestorePointIndex(key: first) })
+        let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
+        #expect(left.flatMap { Self.targets($0.body) } == ["s20", "s20.new"])
     }
 
     /// The `to` of a stored body: each element's for an array (a migrated row), the body's own otherwise.

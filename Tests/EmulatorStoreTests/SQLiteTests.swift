@@ -117,11 +117,12 @@ struct SQLiteTests {
             (ScheduledChange.selectWindowPast, "USING INDEX state_changes_by_time ((at,seq)>(?,?) AND at<?)"),
             // The insert's subquery (the instant's next seq): a lookup in the index by time, not a scan.
             (ScheduledChange.insert, "SEARCH state_changes USING COVERING INDEX state_changes_by_time (at=?)"),
-            (ScheduledChange.selectByResource, "USING INDEX state_changes_by_resource (resource_key=?)"),
-            (
-                ScheduledChange.deleteRange,
-                "USING INDEX state_changes_by_resource (resource_key>? AND resource_key<?)"
-            ),
+            // A restore point's changes: its index row's id by key, then a range of the index by restore point.
+            (ScheduledChange.insert, "SEARCH restore_points USING COVERING INDEX sqlite_autoindex_restore_points_1"),
+            (ScheduledChange.selectByResource, "USING INDEX state_changes_by_restore_point (restore_point=?)"),
+            (ScheduledChange.deleteByResource, "USING INDEX state_changes_by_restore_point (restore_point=?)"),
+            (ScheduledChange.deleteRange, "USING INDEX state_changes_by_restore_point (restore_point=?)"),
+            (ScheduledChange.deleteRange, "USING COVERING INDEX sqlite_autoindex_restore_points_1 (key>? AND key<?)"),
         ])
     func queryPlans(sql: String, expected: String) throws {
         let details = try plan(of: sql)

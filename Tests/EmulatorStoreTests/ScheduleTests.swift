@@ -25,6 +25,18 @@ struct ScheduleTests {
     /// Every change of `changes` in window order: by instant, then as inserted.
     static let window = ["n10", "f10", "s20.0", "f20.0", "s20.1", "f20.1", "f30"]
 
+    /// Stores `changes` under the index rows of their restore points, upserting those first (schema 7: a change is
+    /// stored under its restore point's row).
+    static func schedule(_ tx: WriteTransaction, _ changes: [ScheduledChange]) throws(StoreError) {
+        for key in Set(changes.map(\.resourceKey)) where try tx.restorePointIndex(key: key) == nil {
+            try tx.upsert(
+                RestorePointIndexRecord(
+                    key: key, vmKey: Fixture.vmKey(), subscription: Fixture.subscription, location: "eastus",
+                    instantAccess: false, creationEnd: Timestamp(ticks: 100)))
+        }
+        try tx.insert(changes)
+    }
+
     private func names(_ bodies: [JSON]) -> [String] {
         bodies.map { $0["to"]?.stringValue ?? "?" }
     }
@@ -36,7 +48,7 @@ struct ScheduleTests {
     @Test("a window is after < at ≤ through, ordered by at, then insertion order", arguments: StoreKind.allCases)
     func windowBounds(kind: StoreKind) throws {
         try withStore(kind) { store in
-            try store.write { tx in try tx.insert(Self.changes) }
+            try store.write { tx in try Self.schedule(tx, Self.changes) }
             func window(_ after: Int64, _ through: Int64, limit: Int = .max) throws -> [String] {
                 try store.read { tx in
                     names(try tx.windowChanges(after: after, through: through, limit: limit).map { $0.body })
@@ -68,7 +80,7 @@ struct ScheduleTests {
         arguments: StoreKind.allCases)
     func windowPages(kind: StoreKind) throws {
         try withStore(kind) { store in
-            try store.write { tx in try tx.insert(Self.changes) }
+            try store.write { tx in try Self.schedule(tx, Self.changes) }
             func page(past: ScheduledChange.Position?, limit: Int) throws -> ([String], ScheduledChange.Position?) {
                 var texts: [String] = []
                 let next = try store.read { (tx) throws(StoreError) in
@@ -104,13 +116,15 @@ struct ScheduleTests {
         arguments: StoreKind.allCases)
     func laterInsert(kind: StoreKind) throws {
         try withStore(kind) { store in
-            try store.write { tx in try tx.insert(Self.changes) }
+            try store.write { tx in try Self.schedule(tx, Self.changes) }
             try store.write { tx in
-                try tx.insert([
-                    Fixture.change(Self.neighbour, at: 20, to: "n20"),
-                    Fixture.change(Self.first, at: 10, to: "f10.1"),
-                    Fixture.change(Self.first, at: 20, to: "f20.2"),
-                ])
+                try Self.schedule(
+                    tx,
+                    [
+                        Fixture.change(Self.neighbour, at: 20, to: "n20"),
+                        Fixture.change(Self.first, at: 10, to: "f10.1"),
+                        Fixture.change(Self.first, at: 20, to: "f20.2"),
+                    ])
             }
             let window = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
             #expect(
@@ -130,7 +144,7 @@ struct ScheduleTests {
         arguments: StoreKind.allCases)
     func byResource(kind: StoreKind) throws {
         try withStore(kind) { store in
-            try store.write { tx in try tx.insert(Self.changes) }
+            try store.write { tx in try Self.schedule(tx, Self.changes) }
             try store.read { (tx) throws(StoreError) in
                 // f10, f20.0, f20.1, f30: the changes come back whole, with their key and instant.
                 let own = [Self.changes[6], Self.changes[2], Self.changes[5], Self.changes[1]]
@@ -147,8 +161,8 @@ struct ScheduleTests {
         try withStore(kind) { store in
             let change = ScheduledChange(resourceKey: Self.first, at: Timestamp(ticks: -42), body: Fixture.unicodeBody)
             try store.write { tx in
-                try tx.insert([change])
-                try tx.insert([])
+                try Self.schedule(tx, [change])
+                try Self.schedule(tx, [])
             }
             #expect(try store.read { tx in try tx.scheduledChanges(resourceKey: Self.first) } == [change])
             let window = try store.read { tx in try tx.windowChanges(after: -43, through: -42) }
@@ -161,8 +175,8 @@ struct ScheduleTests {
     func sameInstant(kind: StoreKind) throws {
         try withStore(kind) { store in
             let change = Fixture.change(Self.first, at: 10, to: "same")
-            try store.write { tx in try tx.insert([change, change]) }
-            try store.write { tx in try tx.insert([change, Fixture.change(Self.first, at: 10, to: "last")]) }
+            try store.write { tx in try Self.schedule(tx, [change, change]) }
+            try store.write { tx in try Self.schedule(tx, [change, Fixture.change(Self.first, at: 10, to: "last")]) }
             let window = try store.read { tx in try tx.windowChanges(after: 0, through: 99) }
             #expect(names(window.map { $0.body }) == ["same", "same", "same", "last"])
             #expect(window.map { $0.position } == (0..<4).map { position(10, $0) })
@@ -171,19 +185,47 @@ struct ScheduleTests {
     }
 
     @Test(
-        "deleteScheduledChanges removes one resource's schedule only; later inserts still append",
+        "deleteRestorePointIndex removes one restore point's schedule with its row; later inserts still append",
         arguments: StoreKind.allCases)
     func deleteOne(kind: StoreKind) throws {
         try withStore(kind) { store in
-            try store.write { tx in try tx.insert(Self.changes) }
-            #expect(try store.write { tx in try tx.deleteScheduledChanges(resourceKey: Self.first) } == 4)
-            #expect(try store.write { tx in try tx.deleteScheduledChanges(resourceKey: Self.first) } == 0)
+            try store.write { tx in try Self.schedule(tx, Self.changes) }
+            #expect(try store.write { tx in try tx.deleteRestorePointIndex(key: Self.first) })
+            #expect(try !store.write { tx in try tx.deleteRestorePointIndex(key: Self.first) })
+            #expect(try store.read { tx in try tx.scheduledChanges(resourceKey: Self.first) } == [])
             let left = try store.read { tx in try tx.windowChanges(after: 0, through: 100) }
             #expect(names(left.map { $0.body }) == ["n10", "s20.0", "s20.1"])
             // The instant's last change went with `first`: the next one still comes after those left.
-            try store.write { tx in try tx.insert([Fixture.change(Self.first, at: 20, to: "f20.2")]) }
+            try store.write { tx in try Self.schedule(tx, [Fixture.change(Self.first, at: 20, to: "f20.2")]) }
             let again = try store.read { tx in try tx.windowChanges(after: 10, through: 20) }
             #expect(names(again.map { $0.body }) == ["s20.0", "s20.1", "f20.2"])
+            #expect(
+                names(try store.read { tx in try tx.scheduledChanges(resourceKey: Self.first) }.map(\.body)) == [
+                    "f20.2"
+                ])
+        }
+    }
+
+    @Test(
+        "a change is stored only under its restore point's index row, and an id used again finds none of the old",
+        arguments: StoreKind.allCases)
+    func storedUnderItsRow(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let error = #expect(throws: StoreError.self) {
+                try store.write { tx in try tx.insert([Fixture.change(Self.first, at: 10)]) }
+            }
+            guard case .sqlite(let sqlite) = error, sqlite.isConstraintViolation else {
+                Issue.record("expected a constraint violation, got \(String(describing: error))")
+                return
+            }
+            #expect(try store.read { tx in try tx.windowChanges(after: 0, through: 100) }.isEmpty)
+            // The last row's id is handed out again after its delete (no AUTOINCREMENT): its changes went with it.
+            try store.write { tx in try Self.schedule(tx, [Fixture.change(Self.second, at: 10, to: "old")]) }
+            try store.write { tx in _ = try tx.deleteRestorePointIndex(key: Self.second) }
+            try store.write { tx in try Self.schedule(tx, [Fixture.change(Self.first, at: 20, to: "new")]) }
+            #expect(
+                names(try store.read { tx in try tx.scheduledChanges(resourceKey: Self.first) }.map(\.body)) == ["new"])
+            #expect(names(try store.read { tx in try tx.windowChanges(after: 0, through: 100) }.map(\.body)) == ["new"])
         }
     }
 }

@@ -93,7 +93,6 @@ extension RestorePointService {
             }
             let deleteAt = try app.markDeleting(tx, record, existing, now: now)
             // Its scheduled changes and its place in the creation counts go now: it no longer changes state.
-            _ = try app.store(tx.deleteScheduledChanges(resourceKey: rpID.key))
             _ = try app.store(tx.deleteRestorePointIndex(key: rpID.key))
             let headers = try app.startOperation(
                 tx, call, kind: "restorePoints.delete", resource: rpID,

@@ -13,19 +13,32 @@ extension ScheduledChange {
         SELECT \(columns) FROM state_changes
         WHERE (at, seq) > (?1, ?2) AND at <= ?3 ORDER BY at, seq LIMIT ?4
         """
-    // Served by state_changes_by_resource (resource_key, at, seq): already in order.
-    static let selectByResource = "SELECT \(columns) FROM state_changes WHERE resource_key = ?1 ORDER BY at, seq"
+    /// The restore point row's id of the key in ?1 (schema 7: changes are stored under it).
+    private static let restorePointOfKey = "(SELECT id FROM restore_points WHERE key = ?1)"
+
+    // Served by state_changes_by_restore_point (restore_point, at, seq): already in order.
+    static let selectByResource = """
+        SELECT \(columns) FROM state_changes WHERE restore_point = \(restorePointOfKey) ORDER BY at, seq
+        """
 
     // The instant's next seq, found in the same statement: with `at` fixed, max(seq) reads state_changes_by_time
     // from the instant's last entry only (the min/max optimisation, sqlite.org/optoverview.html), and the new
-    // entry goes at the end of the instant's range, the row at the end of the table.
+    // entry goes at the end of the instant's range, the row at the end of the table. The restore point's id comes
+    // from its index row, written just before in the same transaction (its page is in the cache); without one it
+    // is NULL, which `restore_point NOT NULL` refuses.
     static let insert = """
-        INSERT INTO state_changes (\(columns))
-        VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM state_changes WHERE at = ?1), ?2, ?3)
+        INSERT INTO state_changes (at, seq, restore_point, resource_key, body)
+        VALUES (
+            ?1, (SELECT coalesce(max(seq), -1) + 1 FROM state_changes WHERE at = ?1),
+            (SELECT id FROM restore_points WHERE key = ?2), ?2, ?3)
         """
-    static let deleteByResource = "DELETE FROM state_changes WHERE resource_key = ?1"
-    /// Takes the values of `ResourceRecord.subtree(of:)`.
-    static let deleteRange = "DELETE FROM state_changes WHERE resource_key >= ?1 AND resource_key < ?2"
+    /// Before the restore point's index row goes: the changes are found through it.
+    static let deleteByResource = "DELETE FROM state_changes WHERE restore_point = \(restorePointOfKey)"
+    /// Takes the values of `ResourceRecord.subtree(of:)`; before the index rows of the range go.
+    static let deleteRange = """
+        DELETE FROM state_changes
+        WHERE restore_point IN (SELECT id FROM restore_points WHERE key >= ?1 AND key < ?2)
+        """
 
     /// Decodes the current row of a statement selecting `columns`.
     init(row s: SQLiteStatement) throws(StoreError) {

@@ -36,10 +36,11 @@ public final class WriteTransaction: ReadTransaction {
     @discardableResult
     public func deleteTree(key: String) throws(StoreError) -> Int {
         let subtree = ResourceRecord.subtree(of: key)
-        try execute(RestorePointIndexRecord.deleteRange, subtree)
-        try execute(RestorePointIndexRecord.deleteByKey, [.text(key)])
+        // The changes first: they are found through the index rows (schema 7).
         try execute(ScheduledChange.deleteRange, subtree)
         try execute(ScheduledChange.deleteByResource, [.text(key)])
+        try execute(RestorePointIndexRecord.deleteRange, subtree)
+        try execute(RestorePointIndexRecord.deleteByKey, [.text(key)])
         let descendants = try execute(ResourceRecord.deleteRange, subtree)
         return try descendants + execute(ResourceRecord.deleteByKey, [.text(key)])
     }
@@ -51,26 +52,24 @@ public final class WriteTransaction: ReadTransaction {
         try execute(RestorePointIndexRecord.upsert, record.sqlValues)
     }
 
-    /// Deletes the index row of the restore point at `key`; false when there was none.
+    /// Deletes the index row of the restore point at `key` with its scheduled changes, which are stored under
+    /// that row (schema 7); false when there was no row.
     @discardableResult
     public func deleteRestorePointIndex(key: String) throws(StoreError) -> Bool {
-        try execute(RestorePointIndexRecord.deleteByKey, [.text(key)]) > 0
+        try execute(ScheduledChange.deleteByResource, [.text(key)])
+        return try execute(RestorePointIndexRecord.deleteByKey, [.text(key)]) > 0
     }
 
     // MARK: Scheduled state changes
 
     /// Stores `changes`, one cached statement run per change. Changes at one instant keep the order they are
-    /// given in, after those stored at that instant before (whatever their resource).
+    /// given in, after those stored at that instant before (whatever their resource). Each change's restore point
+    /// must have its index row (`upsert(_: RestorePointIndexRecord)`), else a constraint violation; its changes
+    /// go with that row (`deleteRestorePointIndex`, `deleteTree`, `deleteSubscription`).
     public func insert(_ changes: [ScheduledChange]) throws(StoreError) {
         for change in changes {
             try execute(ScheduledChange.insert, change.sqlValues)
         }
-    }
-
-    /// Deletes every change scheduled for the restore point at `resourceKey`; returns how many went.
-    @discardableResult
-    public func deleteScheduledChanges(resourceKey: String) throws(StoreError) -> Int {
-        try execute(ScheduledChange.deleteByResource, [.text(resourceKey)])
     }
 
     // MARK: Operations
@@ -122,8 +121,8 @@ public final class WriteTransaction: ReadTransaction {
             try execute(SubscriptionRecord.deleteByID, key)
             + execute(ResourceRecord.deleteRange, subtree)
             + execute(OperationRecord.deleteBySubscription, key)
+            + execute(ScheduledChange.deleteRange, subtree)  // before the index rows it is found through
             + execute(RestorePointIndexRecord.deleteRange, subtree)
-            + execute(ScheduledChange.deleteRange, subtree)
         return deleted > 0
     }
 
