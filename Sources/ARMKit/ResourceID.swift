@@ -95,7 +95,7 @@ public struct ResourceID: Sendable, Hashable, CustomStringConvertible {
             for i in 0..<bytes.count {
                 let byte = bytes[i]
                 if byte >= 0x80 { isASCII = false }
-                buffer[count + i] = lowercased && byte &- 0x41 < 26 ? byte | 0x20 : byte
+                buffer[count + i] = byte &- 0x41 < 26 ? byte | 0x20 : byte  // A–Z
             }
             count += bytes.count
         }

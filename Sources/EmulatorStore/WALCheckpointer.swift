@@ -80,6 +80,8 @@ final class WALCheckpointer: Sendable {
         state = Mutex(State(nextCheckpointAt: passiveFrames))
     }
 
+    deinit { releaseFile() }  // a store whose opening failed after this was made never closes it
+
     /// Checkpoints run so far: (passive, restart).
     var counts: (passive: Int, restart: Int) { state.withLock { $0.counts } }
     /// WAL frames after the writer's last commit.

@@ -103,7 +103,7 @@ struct LiveProcessTests {
         // The second waits out the busy timeout (5 s) for the lock, in case the holder is a previous rpemu
         // still stopping, then gives up without listening.
         #expect {
-            _ = try RPEmuProcess(dataDirectory: data, outputDirectory: dir.path)
+            try RPEmuProcess(dataDirectory: data, outputDirectory: dir.path).cleanUp()  // stopped if it did start
         } throws: { error in
             "\(error)".contains("\(data)/rpemu.sqlite is in use by another process")
         }
