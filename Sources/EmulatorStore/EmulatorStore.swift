@@ -11,9 +11,10 @@
 public final class EmulatorStore: Sendable {
     /// The schema version this build reads and writes (`PRAGMA user_version`).
     public static let schemaVersion = Schema.currentVersion
-    /// A meta key present when migrating to schema 2 found restore points without index rows or schedule:
-    /// the application rebuilds `restore_points` and `state_changes` from the stored resources, then removes
-    /// the key (`setMeta(key, nil)`).
+    /// A meta key the migration to schema 2 leaves when it finds restore points, which that step cannot index.
+    /// No build of rpemu wrote a restore point into a schema 1 file (restore points came after schema 2), so no
+    /// file rpemu wrote carries it, and the application does not look for it: a file that did would keep its
+    /// restore points without index rows or schedule.
     public static let rebuildRestorePointIndexMetaKey = "rebuild.restorePointIndex"
     /// How long a statement waits for a lock before failing with `SQLITE_BUSY`: another connection's in this
     /// process, or at open another process's (`fileVFS`), which may be a previous rpemu still shutting down.

@@ -103,8 +103,8 @@ enum Schema {
     /// so the subtree range of `version1` covers them too.
     ///
     /// A v1 file's restore points get no rows here (the columns come from the engine, not from SQL): when it
-    /// holds any, the step leaves `EmulatorStore.rebuildRestorePointIndexMetaKey` in meta for the application
-    /// to rebuild both tables from the bodies and then clear.
+    /// holds any, the step leaves `EmulatorStore.rebuildRestorePointIndexMetaKey` in meta. None does: restore
+    /// points came after this version (see that key).
     static let version2 = """
         -- WITHOUT ROWID: rows are small and found by key, so the table is its primary key's b-tree (one fewer
         -- b-tree to write per restore point); the secondary indexes carry the key.
