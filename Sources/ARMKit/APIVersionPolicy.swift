@@ -75,22 +75,25 @@ public struct APIVersionPolicy: Sendable {
         throw .invalidAPIVersion(version, supported: family.versions.reversed())
     }
 
-    /// `YYYY-MM-DD` or `YYYY-MM-DD-preview` (any lower-case suffix word).
+    /// `YYYY-MM-DD` or `YYYY-MM-DD-preview` (any lower-case suffix word). On the UTF-8 in place: this runs for
+    /// every request.
     static func isWellFormed(_ v: String) -> Bool {
-        let b = Array(v.utf8)
-        guard b.count >= 10 else { return false }
-        for (i, c) in b.prefix(10).enumerated() {
-            if i == 4 || i == 7 {
-                guard c == UInt8(ascii: "-") else { return false }
-            } else {
-                guard c >= 48, c <= 57 else { return false }
+        let check = { (b: UnsafeBufferPointer<UInt8>) -> Bool in
+            guard b.count >= 10 else { return false }
+            for i in 0..<10 {
+                if i == 4 || i == 7 {
+                    guard b[i] == UInt8(ascii: "-") else { return false }
+                } else {
+                    guard b[i] >= 48, b[i] <= 57 else { return false }
+                }
             }
+            let month = Int(b[5] - 48) * 10 + Int(b[6] - 48)
+            let day = Int(b[8] - 48) * 10 + Int(b[9] - 48)
+            guard (1...12).contains(month), (1...31).contains(day) else { return false }
+            if b.count == 10 { return true }
+            guard b[10] == UInt8(ascii: "-"), b.count > 11 else { return false }
+            return b[11...].allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
         }
-        let month = Int(v.dropFirst(5).prefix(2)) ?? 0
-        let day = Int(v.dropFirst(8).prefix(2)) ?? 0
-        guard (1...12).contains(month), (1...31).contains(day) else { return false }
-        if b.count == 10 { return true }
-        guard b[10] == UInt8(ascii: "-"), b.count > 11 else { return false }
-        return b[11...].allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
+        return v.utf8.withContiguousStorageIfAvailable(check) ?? Array(v.utf8).withUnsafeBufferPointer(check)
     }
 }

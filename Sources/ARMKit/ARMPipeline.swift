@@ -121,13 +121,13 @@ public struct ARMPipeline: Sendable {
     /// `x-ms-request-id`, `x-ms-correlation-request-id`, no-cache headers and `x-ms-emulator-now`
     /// (reference/arm-spec.md §5 "Headers on every response").
     public func addStandardHeaders(_ r: inout HTTPResponse, requestID: String, correlationID: String, secure: Bool) {
-        r.headers.set("x-ms-request-id", requestID)
-        r.headers.set("x-ms-correlation-request-id", correlationID)
-        r.headers.set("Cache-Control", "no-cache")
-        r.headers.set("Pragma", "no-cache")
-        r.headers.set("Expires", "-1")
-        r.headers.set("X-Content-Type-Options", "nosniff")
-        if secure { r.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
-        r.headers.set("x-ms-emulator-now", emulatedNow().iso8601)
+        var standard: [(name: String, value: String)] = [
+            ("x-ms-request-id", requestID), ("x-ms-correlation-request-id", correlationID),
+            ("Cache-Control", "no-cache"), ("Pragma", "no-cache"), ("Expires", "-1"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        if secure { standard.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains")) }
+        standard.append(("x-ms-emulator-now", emulatedNow().iso8601))
+        r.headers.set(standard)
     }
 }

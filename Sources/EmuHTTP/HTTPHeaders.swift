@@ -33,6 +33,14 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable {
         fields.append((name, value))
     }
 
+    /// `set` for each of `new`, whose names are distinct, in order: one pass over the fields already there and one
+    /// growth of the array, where a response's seven standard fields set one at a time made seven of each.
+    public mutating func set(_ new: [(name: String, value: String)]) {
+        fields.removeAll { old in new.contains { Self.equalNames(old.name, $0.name) } }
+        fields.reserveCapacity(fields.count + new.count)
+        fields.append(contentsOf: new)
+    }
+
     public mutating func remove(_ name: String) { fields.removeAll { Self.equalNames($0.name, name) } }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {

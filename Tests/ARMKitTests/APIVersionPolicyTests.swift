@@ -94,11 +94,14 @@ struct APIVersionPolicyTests {
     }
 
     @Test(
-        "suffixes on Microsoft.Resources: any lower-case alphanumeric word",
+        "on Microsoft.Resources: any real-looking date, with any lower-case alphanumeric suffix word",
         arguments: [
             ("2015-01-01-preview", true), ("2021-04-01-beta1", true), ("2021-04-01-Preview", false),
             ("2021-04-01-", false), ("2021-04-01--preview", false), ("2021-04-01-pre-view", false),
-            ("2021-04-01_preview", false), ("2021-04-01preview", false),
+            ("2021-04-01_preview", false), ("2021-04-01preview", false), ("2021-04-01-prévu", false),
+            ("2021-12-31", true), ("2021-13-01", false), ("2021-00-10", false), ("2021-04-32", false),
+            ("2021-04-00", false), ("2021/04/01", false), ("2021-04-1", false), ("202-04-011", false),
+            ("2021-0a-01", false),
         ])
     func suffixedAny(version: String, accepted: Bool) {
         if accepted {

@@ -41,6 +41,18 @@ struct HTTPHeadersTests {
         #expect(headers.fields.map(\.name) == ["accept", "X-Two"])
     }
 
+    @Test("set of several fields ends as set of each in turn: the same fields in the same order")
+    func setSeveral() {
+        let start = HTTPHeaders([("Content-Type", "a"), ("cache-control", "x"), ("Location", "l"), ("PRAGMA", "y")])
+        let new = [("Cache-Control", "no-cache"), ("x-new", "1"), ("Pragma", "no-cache")]
+        var oneByOne = start
+        for (name, value) in new { oneByOne.set(name, value) }
+        var together = start
+        together.set(new.map { (name: $0.0, value: $0.1) })
+        #expect(together == oneByOne)
+        #expect(together.fields.map(\.name) == ["Content-Type", "Location", "Cache-Control", "x-new", "Pragma"])
+    }
+
     @Test("query values are found ignoring the case of the name, decoded")
     func queryValue() {
         let request = HTTPRequest(method: .get, target: "/x?api-version=1&%24Expand=instanceView&a=%2F")
