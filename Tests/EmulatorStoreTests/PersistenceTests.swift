@@ -136,11 +136,8 @@ struct PersistenceTests {
     func migratesFromEarlierVersion(version: Int) throws {
         let directory = try TemporaryDirectory()
         let path = databasePath(directory)
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            try Schema.migrate(connection, upTo: version)
+        try writeFile(at: path, version: version) { (connection) throws in
             #expect(try connection.userVersion() == version)
-            connection.close()
         }
         let store = try EmulatorStore(location: .file(directory: directory.path))
         defer { store.close() }
@@ -152,28 +149,37 @@ struct PersistenceTests {
         #expect(try store.read { tx in try tx.resource(key: Fixture.resource().key) } == Fixture.resource())
     }
 
-    /// Writes a version 1 file through v1's own tables, as a build of that version would have.
-    private func writeVersion1(at path: String, restorePoints: Bool) throws {
+    /// A file at `path` left at schema `version`, with `fill` run on it: the rows a build of that version wrote.
+    private func writeFile(at path: String, version: Int, _ fill: (SQLiteConnection) throws -> Void) throws {
         let connection = try SQLiteConnection(path: path, flags: .writer)
         defer { connection.close() }
-        try Schema.migrate(connection, upTo: 1)
-        let write = WriteTransaction(connection: connection)
-        defer { write.invalidate() }
-        let rpc = Fixture.resource()
-        try connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
-            try write.upsert(rpc)
-            if restorePoints {
-                try write.upsert(
-                    Fixture.resource(
-                        name: "rp1", type: Fixture.restorePointType, parentKey: rpc.key, body: Fixture.unicodeBody))
+        try Schema.migrate(connection, upTo: version)
+        try fill(connection)
+    }
+
+    /// Writes a version 1 file through v1's own tables, as a build of that version would have.
+    private func writeVersion1(at path: String, restorePoints: Bool) throws {
+        try writeFile(at: path, version: 1) { connection in
+            let write = WriteTransaction(connection: connection)
+            defer { write.invalidate() }
+            let rpc = Fixture.resource()
+            try connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
+                try write.upsert(rpc)
+                if restorePoints {
+                    try write.upsert(
+                        Fixture.resource(
+                            name: "rp1", type: Fixture.restorePointType, parentKey: rpc.key,
+                            body: Fixture.unicodeBody))
+                }
+                try write.insert(Fixture.operation())
+                try write.upsert(Fixture.subscriptionRecord())
+                try write.save(
+                    clock: EmulatedClock(
+                        anchor: .init(ticks: 5), realAnchor: .init(ticks: 6), scale: 2, frozen: false))
+                try write.setMeta("seed", "done")
             }
-            try write.insert(Fixture.operation())
-            try write.upsert(Fixture.subscriptionRecord())
-            try write.save(
-                clock: EmulatedClock(anchor: .init(ticks: 5), realAnchor: .init(ticks: 6), scale: 2, frozen: false))
-            try write.setMeta("seed", "done")
+            #expect(try connection.userVersion() == 1)
         }
-        #expect(try connection.userVersion() == 1)
     }
 
     @Test("a version 1 file with data migrates to the current version and keeps everything", arguments: [true, false])
@@ -219,10 +225,7 @@ struct PersistenceTests {
         let path = databasePath(directory)
         let first = Fixture.restorePointKey("rp1")
         let second = Fixture.restorePointKey("rp2")
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            defer { connection.close() }
-            try Schema.migrate(connection, upTo: 2)
+        try writeFile(at: path, version: 2) { connection in
             // Version 2's own columns, in its order (resource_key, at, seq, body), as a build of it wrote them.
             try connection.execute(
                 """
@@ -255,10 +258,7 @@ struct PersistenceTests {
         let path = databasePath(directory)
         let first = Fixture.restorePointKey("rp1")
         let second = Fixture.restorePointKey("rp2")
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            defer { connection.close() }
-            try Schema.migrate(connection, upTo: 3)
+        try writeFile(at: path, version: 3) { connection in
             // Version 3's columns (at, resource_key, seq, body): one instant shared by two keys, seqs per key.
             try connection.execute(
                 """
@@ -312,10 +312,7 @@ struct PersistenceTests {
         let first = Fixture.restorePointKey("rp1")
         let second = Fixture.restorePointKey("rp2")
         let orphan = Fixture.restorePointKey("gone")
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            defer { connection.close() }
-            try Schema.migrate(connection, upTo: 6)
+        try writeFile(at: path, version: 6) { connection in
             // Rows of `second` before `first`'s, so the ids are not in key order.
             try insertIndexRows(connection, [second, first])
             try connection.execute(
@@ -356,10 +353,7 @@ struct PersistenceTests {
         let directory = try TemporaryDirectory()
         let path = databasePath(directory)
         let others = RoutedReads.rows.filter { $0.type != Fixture.restorePointType }.count
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            defer { connection.close() }
-            try Schema.migrate(connection, upTo: 4)
+        try writeFile(at: path, version: 4) { connection in
             let write = WriteTransaction(connection: connection)
             defer { write.invalidate() }
             try connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
@@ -399,10 +393,7 @@ struct PersistenceTests {
             Fixture.indexRecord("rp2", instantAccess: true, creationEnd: 150),
             Fixture.indexRecord("rp3", vm: "vm2", instantAccess: false, creationEnd: 150),
         ]
-        do {
-            let connection = try SQLiteConnection(path: path, flags: .writer)
-            defer { connection.close() }
-            try Schema.migrate(connection, upTo: 5)
+        try writeFile(at: path, version: 5) { connection in
             for r in records {
                 try connection.execute(
                     """
