@@ -121,13 +121,15 @@ public struct ARMPipeline: Sendable {
     /// `x-ms-request-id`, `x-ms-correlation-request-id`, no-cache headers and `x-ms-emulator-now`
     /// (reference/arm-spec.md §5 "Headers on every response").
     public func addStandardHeaders(_ r: inout HTTPResponse, requestID: String, correlationID: String, secure: Bool) {
+        // One literal with every field, HSTS taken out again over HTTP: appending to a shorter literal grew it.
         var standard: [(name: String, value: String)] = [
             ("x-ms-request-id", requestID), ("x-ms-correlation-request-id", correlationID),
             ("Cache-Control", "no-cache"), ("Pragma", "no-cache"), ("Expires", "-1"),
             ("X-Content-Type-Options", "nosniff"),
+            ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+            ("x-ms-emulator-now", emulatedNow().iso8601),
         ]
-        if secure { standard.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains")) }
-        standard.append(("x-ms-emulator-now", emulatedNow().iso8601))
+        if !secure { standard.remove(at: 6) }
         r.headers.set(standard)
     }
 }

@@ -4,7 +4,8 @@ import EmuHTTP
 /// What a handler sees: the HTTP request with its route captures, ids, served api-version and base URL.
 public struct ARMRequest: Sendable {
     public let http: HTTPRequest
-    public let parameters: [String: String]
+    /// The route's `{name}` segments, decoded.
+    public let parameters: RouteCaptures
     /// `x-ms-request-id` of this response; also the id of an operation this request starts (CONTRACT.md §3).
     public let requestID: String
     public let correlationID: String
@@ -13,7 +14,7 @@ public struct ARMRequest: Sendable {
     public let baseURL: String
 
     public init(
-        http: HTTPRequest, parameters: [String: String], requestID: String, correlationID: String,
+        http: HTTPRequest, parameters: RouteCaptures, requestID: String, correlationID: String,
         apiVersion: ServedAPIVersion, baseURL: String
     ) {
         self.http = http

@@ -26,6 +26,9 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable {
 
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
+    /// Room for `n` fields in all, so that adding up to that many does not grow the storage again.
+    public mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
+
     /// Replaces every field called `name` with one field.
     public mutating func set(_ name: String, _ value: String) {
         // Usually there is none: a response gets seven standard fields set one after the other.

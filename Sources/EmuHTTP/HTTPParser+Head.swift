@@ -54,36 +54,49 @@ extension HTTPParser {
         .headerFieldsTooLarge("The request line and header fields exceed \(maxHeaderBytes) bytes.")
     }
 
-    /// Parses a complete header section, blank line included.
+    /// Parses a complete header section, blank line included. Two passes over the bytes and no array of lines:
+    /// the first checks for bare CRs and counts the lines, so the fields are stored in one allocation.
     static func parseHeadBytes(_ p: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Head {
-        var lines: [Range<Int>] = []
+        var lineCount = 0
+        for i in 0..<p.count {
+            if p[i] == HTTPSyntax.lf {
+                lineCount += 1
+            } else if p[i] == HTTPSyntax.cr && (i + 1 == p.count || p[i + 1] != HTTPSyntax.lf) {
+                // RFC 9112 §2.2: a CR is allowed only before the LF ending a line.
+                throw .badRequest("A bare CR is not allowed in the header section.")
+            }
+        }
+        var requestLine: (HTTPMethod, String, HTTPVersion)?
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(max(0, lineCount - 2))  // all lines but the request line and the blank one
+        var hostCount = 0
         var lineStart = 0
         for i in 0..<p.count where p[i] == HTTPSyntax.lf {
             var lineEnd = i
             if lineEnd > lineStart && p[lineEnd - 1] == HTTPSyntax.cr { lineEnd -= 1 }
-            lines.append(lineStart..<lineEnd)
+            let line = UnsafeBufferPointer(rebasing: p[lineStart..<lineEnd])
             lineStart = i + 1
+            if requestLine == nil {
+                requestLine = try parseRequestLine(line)
+            } else if lineStart < p.count {  // not the blank line that ends the section
+                let (name, value) = try parseField(line)
+                if HTTPHeaders.equalNames(name, "Host") { hostCount += 1 }
+                headers.add(name, value)
+            }
         }
-        // RFC 9112 §2.2: a bare CR anywhere else makes the message invalid.
-        for line in lines where p[line].contains(HTTPSyntax.cr) {
-            throw .badRequest("A bare CR is not allowed in the header section.")
+        guard let (sentMethod, sentTarget, version) = requestLine else {
+            throw .badRequest("The request line is not 'method target version'.")
         }
-        var (method, target, version) = try parseRequestLine(UnsafeBufferPointer(rebasing: p[lines[0]]))
-        var headers = HTTPHeaders()
-        for line in lines.dropFirst().dropLast() {
-            let (name, value) = try parseField(UnsafeBufferPointer(rebasing: p[line]))
-            headers.add(name, value)
-        }
-        let hosts = headers.values("Host")
-        if hosts.count > 1 { throw .badRequest("More than one Host header field.") }  // RFC 9112 §3.2
-        if hosts.isEmpty && version.minor >= 1 { throw .badRequest("HTTP/1.1 requests need a Host header field.") }
+        var target = sentTarget
+        if hostCount > 1 { throw .badRequest("More than one Host header field.") }  // RFC 9112 §3.2
+        if hostCount == 0 && version.minor >= 1 { throw .badRequest("HTTP/1.1 requests need a Host header field.") }
         if let (authority, path) = absoluteForm(target) {
             // RFC 9112 §3.2.2: the authority of an absolute-form target replaces Host.
             target = path
             headers.set("Host", authority)
         } else if target == "*" {
-            if method != .options { throw .badRequest("The asterisk-form target is only for OPTIONS.") }
-        } else if method.rawValue != "CONNECT" && !target.hasPrefix("/") {
+            if sentMethod != .options { throw .badRequest("The asterisk-form target is only for OPTIONS.") }
+        } else if sentMethod.rawValue != "CONNECT" && !target.hasPrefix("/") {
             throw .badRequest("The request-target must start with '/'.")
         }
         var expectsContinue = false
@@ -93,7 +106,7 @@ extension HTTPParser {
             }
             expectsContinue = true
         }
-        method = method.rawValue == "GET" ? .get : method
+        let method = sentMethod.rawValue == "GET" ? .get : sentMethod
         return Head(
             method: method, target: target, version: version, headers: headers, expectsContinue: expectsContinue)
     }

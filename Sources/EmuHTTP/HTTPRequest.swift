@@ -19,8 +19,8 @@ public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
     /// The request-target exactly as sent (origin-form, e.g. `/a%20b?x=1`).
     public var target: String
-    /// The path part of the target, still percent-encoded.
-    public var rawPath: String
+    /// The path part of the target, still percent-encoded (made when asked: only paging's next links read it).
+    public var rawPath: String { String(URLComponentsParser.split(target).path) }
     /// The path split on `/` with each segment percent-decoded; empty segments are dropped,
     /// so `//metadata/endpoints` reads as `["metadata", "endpoints"]` (reference/clients.md §5).
     public var pathSegments: [String]
@@ -46,7 +46,6 @@ public struct HTTPRequest: Sendable {
         self.isSecure = isSecure
         self.remoteAddress = remoteAddress
         let (path, query) = URLComponentsParser.split(target)
-        self.rawPath = String(path)
         self.pathSegments = URLComponentsParser.segments(path)
         self.query = URLComponentsParser.queryItems(query)
     }

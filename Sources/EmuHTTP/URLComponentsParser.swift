@@ -17,7 +17,9 @@ public enum URLComponentsParser {
     /// Path segments, each percent-decoded; empty segments dropped.
     public static func segments(_ path: Substring) -> [String] {
         withBytes(path) { b in
+            // Sized once: growing from empty reallocated the array four times for a restore point's path.
             var segments: [String] = []
+            segments.reserveCapacity(count(of: UInt8(ascii: "/"), in: b) + 1)
             var start = 0
             for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "/") {
                 if start < i { segments.append(decoded(UnsafeBufferPointer(rebasing: b[start..<i]))) }
@@ -32,6 +34,7 @@ public enum URLComponentsParser {
         guard !query.isEmpty else { return [] }
         return withBytes(query) { b in
             var items: [(name: String, value: String)] = []
+            items.reserveCapacity(count(of: UInt8(ascii: "&"), in: b) + 1)
             var start = 0
             for i in 0...b.count where i == b.count || b[i] == UInt8(ascii: "&") {
                 defer { start = i + 1 }
@@ -49,6 +52,12 @@ public enum URLComponentsParser {
             }
             return items
         }
+    }
+
+    private static func count(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>) -> Int {
+        var n = 0
+        for x in b where x == byte { n += 1 }
+        return n
     }
 
     /// `s`'s UTF-8 bytes in place (native strings keep them contiguous), else a copy.

@@ -29,7 +29,7 @@ enum Fixture {
             method: method, target: target, headers: HTTPHeaders([("Host", host)]), body: Array(body.utf8),
             isSecure: secure)
         return ARMRequest(
-            http: http, parameters: [:], requestID: "11111111-2222-4333-8444-555555555555",
+            http: http, parameters: RouteCaptures(), requestID: "11111111-2222-4333-8444-555555555555",
             correlationID: "11111111-2222-4333-8444-555555555555",
             apiVersion: ServedAPIVersion(requested: apiVersion, served: apiVersion),
             baseURL: ARMRequest.baseURL(for: http))
@@ -39,7 +39,7 @@ enum Fixture {
     static func echo(_ label: String) -> ARMHandler {
         { r throws(ARMError) in
             var captures = JSONObject()
-            for (k, v) in r.parameters.sorted(by: { $0.key < $1.key }) { captures[k] = .string(v) }
+            for (k, v) in r.parameters.sorted(by: { $0.name < $1.name }) { captures[k] = .string(v) }
             let o: JSON = [
                 "route": .string(label), "captures": .object(captures), "requested": .string(r.apiVersion.requested),
                 "served": .string(r.apiVersion.served), "requestID": .string(r.requestID),

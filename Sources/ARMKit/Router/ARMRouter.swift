@@ -97,7 +97,7 @@ public struct ARMRouter: Sendable {
 
     /// The route and its captures, or the ARM error for an unknown path (404) or method (405).
     /// `HEAD` falls back to the `GET` route when no `HEAD` route exists (RFC 9110 §9.3.2).
-    public func resolve(_ method: HTTPMethod, _ path: [String]) throws(ARMError) -> (ARMRoute, [String: String]) {
+    public func resolve(_ method: HTTPMethod, _ path: [String]) throws(ARMError) -> (ARMRoute, RouteCaptures) {
         // Indices, not copies of the routes; the captures are built for the winner only.
         var best: (index: Int, literals: Int)?
         var bestPattern: Int?

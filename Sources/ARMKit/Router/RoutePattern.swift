@@ -7,8 +7,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     let segments: [Segment]
-    /// How many `{name}` segments: the captures' dictionary is made at that size, never grown.
-    let captureCount: Int
+    /// Each `{name}` and its segment's index, shared by every match's `RouteCaptures`.
+    let slots: [(name: String, segment: Int)]
     public let description: String
 
     public init(_ template: String) {
@@ -17,8 +17,13 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
             if part.hasPrefix("{"), part.hasSuffix("}") { return .capture(String(part.dropFirst().dropLast())) }
             return .literal(part.lowercased())
         }
-        captureCount = segments.count { if case .capture = $0 { true } else { false } }
+        slots = segments.enumerated().compactMap { index, segment in
+            if case .capture(let name) = segment { (name, index) } else { nil }
+        }
     }
+
+    public static func == (a: RoutePattern, b: RoutePattern) -> Bool { a.segments == b.segments }
+    public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
 
     /// `value` equals the lower-cased literal `lower`, ASCII case-insensitively, without allocating (this runs for
     /// every route on every request).
@@ -48,7 +53,7 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The captures when `path` matches, with the number of literal segments (more literals = more specific).
-    public func match(_ path: [String]) -> (captures: [String: String], literals: Int)? {
+    public func match(_ path: [String]) -> (captures: RouteCaptures, literals: Int)? {
         guard let literals = matchedLiterals(path) else { return nil }
         return (captures(path), literals)
     }
@@ -67,11 +72,5 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The captured segments of a `path` that matches.
-    func captures(_ path: [String]) -> [String: String] {
-        var captures = [String: String](minimumCapacity: captureCount)
-        for (segment, value) in zip(segments, path) {
-            if case .capture(let name) = segment { captures[name] = value }
-        }
-        return captures
-    }
+    func captures(_ path: [String]) -> RouteCaptures { RouteCaptures(slots: slots, path: path) }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// The emulator's own routes under `/_emulator` (CONTRACT.md §8): JSON in, JSON out, no auth.
 /// Errors use the ARM envelope so one client-side error reader serves both planes.
 struct ControlPlane: Sendable {
-    typealias Handler = @Sendable (HTTPRequest, [String: String]) throws(ARMError) -> ARMResponse
+    typealias Handler = @Sendable (HTTPRequest, RouteCaptures) throws(ARMError) -> ARMResponse
 
     private struct Route: Sendable {
         let method: HTTPMethod
