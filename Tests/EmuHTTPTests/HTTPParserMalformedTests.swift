@@ -33,7 +33,9 @@ struct HTTPParserMalformedTests {
         "X-Ctl: a\u{01}b\r\n",  // control character in a value
         "X-Nul: a\u{00}b\r\n",
         "X-CR: a\rb\r\n",  // bare CR (RFC 9112 §2.2)
+        "X-CR-End: a\r\r\n",  // a CR before the CR LF
         "Host: second\r\n",  // two Host fields (RFC 9112 §3.2)
+        "host: second\r\n",  // the same, in another case
         "Content-Length: 1\r\nTransfer-Encoding: chunked\r\n",  // both framings (RFC 9112 §6.1)
         "Transfer-Encoding: chunked\r\nContent-Length: 1\r\n",
         "Content-Length: -1\r\n",
