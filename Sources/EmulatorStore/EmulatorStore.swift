@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The emulator's persistent state in one SQLite database (CONTRACT.md §9).
 ///
 /// One writer connection behind a `WriterLock` serializes writes; reads run on read-only connections from a
@@ -46,6 +48,8 @@ public final class EmulatorStore: Sendable {
     let checkpointer: WALCheckpointer?
     /// Parsed bodies that read transactions share (`resource(key:)`).
     let bodies = ParsedBodyCache()
+    /// Two steps per write transaction: odd from its start until it has ended (see `generation`).
+    private let writes = Atomic<UInt64>(0)
 
     /// Opens (creating and migrating as needed) the store at `location`.
     ///
@@ -85,6 +89,18 @@ public final class EmulatorStore: Sendable {
     }
 
     deinit { close() }
+
+    /// A number that is the same only while the stored data is: it moves when a write transaction starts and again
+    /// when it has ended, committed or not, and never goes back. nil while a write transaction is open.
+    ///
+    /// For caches of what reads found (the application's kept restore point renders): a result read in a
+    /// transaction begun after `generation` returned G is still what the store holds as long as `generation` still
+    /// returns G. Read while a write is open, a transaction might see the data before or after its commit, so no
+    /// number is given then.
+    public var generation: UInt64? {
+        let g = writes.load(ordering: .sequentiallyConsistent)
+        return g & 1 == 0 ? g : nil
+    }
 
     /// Runs `body` on a consistent snapshot. Runs beside writes, and beside other reads, for a file.
     public func read<T>(_ body: (ReadTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
@@ -136,7 +152,9 @@ public final class EmulatorStore: Sendable {
         try withWriter(mapError: mapError) { (writer) throws(Failure) -> T in
             let transaction = WriteTransaction(connection: writer.connection, bodies: bodies)
             guard writer.batchOpen || !writer.connection.isAutocommit else {
-                return try Self.transact(transaction, .immediate, mapError, body)
+                return try withGenerationMoved { () throws(Failure) -> T in
+                    try Self.transact(transaction, .immediate, mapError, body)
+                }
             }
             // SQLite rolls a whole transaction back on some errors (sqlite.org/lang_transaction.html, "Response To
             // Errors"): a savepoint now would start a new transaction and commit apart from the batch.
@@ -158,9 +176,12 @@ public final class EmulatorStore: Sendable {
             precondition(!writer.batchOpen && writer.connection.isAutocommit, "write batches do not nest")
             writer.batchOpen = true
             defer { writer.batchOpen = false }
-            try writer.connection.inTransaction(.immediate, mapError: StoreError.sqlite) { () throws(StoreError) in
-                body()
-                guard !writer.connection.isAutocommit else { throw .batchRolledBack }
+            try withGenerationMoved { () throws(StoreError) in
+                try writer.connection.inTransaction(.immediate, mapError: StoreError.sqlite) {
+                    () throws(StoreError) in
+                    body()
+                    guard !writer.connection.isAutocommit else { throw .batchRolledBack }
+                }
             }
         }
     }
@@ -188,6 +209,13 @@ public final class EmulatorStore: Sendable {
             box = nil
         }
         checkpointer?.releaseFile()  // after the writer: see `releaseFile`.
+    }
+
+    /// Runs `body`, a whole write transaction, with `generation` odd from before it starts until after it ends.
+    private func withGenerationMoved<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        writes.add(1, ordering: .sequentiallyConsistent)
+        defer { writes.add(1, ordering: .sequentiallyConsistent) }
+        return try body()
     }
 
     private func withWriter<T, Failure: Error>(

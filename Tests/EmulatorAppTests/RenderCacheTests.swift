@@ -1,8 +1,10 @@
+import ARMKit
 import EmuCore
 import EmuHTTP
 import Testing
 
 @testable import EmulatorApp
+@testable import EmulatorStore
 
 /// Restore point GETs answered from kept renders read exactly what a fresh render reads (RenderCache).
 @Suite("Render cache")
@@ -71,6 +73,52 @@ struct RenderCacheTests {
         // Deleting the group removes the restore point at once; while the group reads Deleting, a GET says so.
         #expect(e.call(.delete, e.rg("rg1"), api: "2024-11-01").status == 202)
         #expect(e.call(.get, path("rg1", "rpc1", "rp1", e)).errorCode == "ResourceGroupBeingDeleted")
+    }
+
+    /// A write the service does not make (here straight to the store) still reaches the next GET after reads that
+    /// were answered without a transaction: the write moved the store's generation.
+    @Test func aWriteBehindKeptRendersIsReadAtOnce() throws {
+        let e = try setUp()
+        try e.advance(seconds: 60)
+        let rp = path("rg1", "rpc1", "rp1", e)
+        for _ in 0..<3 { #expect(e.call(.get, rp).json["properties"]?["marker"] == nil) }
+        let store = e.emulator.app.db.store
+        let before = try #require(store.generation)
+        let key = try #require(ResourceID.parse(e.cp("rg1") + "/restorePointCollections/rpc1/restorePoints/rp1")).key
+        try store.write { tx throws(StoreError) in
+            guard var record = try tx.resource(key: key), case .object(var body) = record.body,
+                var arm = body["arm"]?.objectValue, var properties = arm["properties"]?.objectValue
+            else { throw .corrupt("no stored restore point") }
+            properties["marker"] = "written"
+            arm["properties"] = .object(properties)
+            body["arm"] = .object(arm)
+            record.body = .object(body)
+            try tx.updateBody(of: record)
+        }
+        #expect(try #require(store.generation) > before)
+        #expect(e.call(.get, rp).json["properties"]?["marker"]?.stringValue == "written")
+    }
+
+    /// Kept renders are answered by the generation they were tagged with, or re-tagged by an unchanged body.
+    @Test func generationsAndRetagging() {
+        let cache = RenderCache()
+        let key = RenderCache.Key(id: "/x", apiVersion: "2025-04-01", expand: false)
+        let render = RenderCache.Render(doc: ["a": 1], bytes: Array(#"{"a":1}"#.utf8))
+        let version = BodyVersion(value: 7)
+        let t = Timestamp(ticks: 1_000)
+        cache.keep(render, for: key, version: version, generation: 4, from: t, until: Timestamp(ticks: 2_000))
+        #expect(cache.render(for: key, generation: 4, at: t)?.bytes == render.bytes)
+        #expect(cache.render(for: key, generation: 6, at: t) == nil)  // a write since
+        #expect(cache.render(for: key, generation: 4, at: Timestamp(ticks: 2_000)) == nil)  // past its interval
+        #expect(cache.render(for: key, generation: 4, at: Timestamp(ticks: 999)) == nil)
+        // The body read at generation 6 is the same text: the render holds and answers generation 6 from now on.
+        #expect(cache.render(for: key, version: BodyVersion(value: 8), at: t, retagging: 6) == nil)
+        #expect(cache.render(for: key, version: version, at: t, retagging: 6) != nil)
+        #expect(cache.render(for: key, generation: 6, at: t) != nil)
+        #expect(cache.render(for: key, generation: 4, at: t) == nil)
+        // Read while a write was open, the body is not tied to any generation.
+        #expect(cache.render(for: key, version: version, at: t, retagging: nil) != nil)
+        #expect(cache.render(for: key, generation: 6, at: t) == nil)
     }
 
     @Test func aDeleteAtTheSameInstantIsReadAtOnce() throws {

@@ -44,6 +44,46 @@ struct WriteBatchTests {
         }
     }
 
+    /// `generation` is what caches of reads check (the application's kept renders): it must move with every write
+    /// transaction, committed or not, and never while only reads run.
+    @Test(
+        "the generation: absent while a write is open, moved by every write, not by reads",
+        arguments: StoreKind.allCases)
+    func generation(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            var g = try #require(store.generation)
+            _ = try store.read { tx in try tx.resource(key: "/none") }
+            #expect(store.generation == g)
+            var inside: [UInt64?] = []
+            try store.write { tx in
+                inside.append(store.generation)
+                try tx.upsert(Fixture.resource(name: "a"))
+            }
+            #expect(inside == [nil])
+            var next = try #require(store.generation)
+            #expect(next > g)
+            g = next
+            #expect(throws: Refused.self) {
+                try store.write { (tx) throws in
+                    try tx.upsert(Fixture.resource(name: "b"))
+                    throw Refused()
+                }
+            }
+            next = try #require(store.generation)
+            #expect(next > g)
+            g = next
+            try store.writeBatch {
+                inside.append(store.generation)
+                try? store.write { tx in
+                    inside.append(store.generation)
+                    try tx.upsert(Fixture.resource(name: "c"))
+                }
+            }
+            #expect(inside == [nil, nil, nil])
+            #expect(try #require(store.generation) > g)
+        }
+    }
+
     @Test("a read inside a batch sees the batch's writes", arguments: StoreKind.allCases)
     func readsJoin(kind: StoreKind) throws {
         try withStore(kind) { store in

@@ -19,8 +19,14 @@ extension RestorePointService {
             }
             instanceView = true
         }
-        let now = app.clock.now()
         let rpID = id(subscription, resourceGroup, collection, name)
+        let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
+        // Read before the transaction, so that a render it keeps is tagged with a generation no later than its body.
+        let generation = app.db.store.generation
+        let now = app.clock.now()
+        if let generation, let kept = app.renders.render(for: key, generation: generation, at: now) {
+            return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
+        }
         return try app.db.read { tx throws(ARMError) in
             // A restore point's row lives only while its group and collection do (deleting either removes the rows
             // under it in the same transaction, docs/architecture.md), so a live restore point is answered without
@@ -32,8 +38,9 @@ extension RestorePointService {
                 }
                 throw app.notFound(rpID)
             }
-            let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
-            if let version, let kept = app.renders.render(for: key, version: version, at: now) {
+            if let version,
+                let kept = app.renders.render(for: key, version: version, at: now, retagging: generation)
+            {
                 return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
             }
             guard let doc = render(stored, id: rpID, at: now, call: call, expand: instanceView) else {
@@ -42,8 +49,8 @@ extension RestorePointService {
             let bytes = doc.serialized()
             if let version {
                 app.renders.keep(
-                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, from: now,
-                    until: Self.nextChange(of: stored, after: now))
+                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, generation: generation,
+                    from: now, until: Self.nextChange(of: stored, after: now))
             }
             return ARMResponse(status: 200, body: doc, serialized: bytes)
         }
