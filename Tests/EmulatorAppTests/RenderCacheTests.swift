@@ -121,6 +121,35 @@ struct RenderCacheTests {
         #expect(cache.render(for: key, generation: 6, at: t) == nil)
     }
 
+    /// A collection read without `$expand` is kept too: an update, another api-version, a delete and its end all
+    /// read at once, and each read matches a fresh render (another spelling of its id).
+    @Test func aCollectionReadsEveryChangeAtOnce() throws {
+        let e = try TestEmulator()
+        e.makeResourceGroup()
+        e.makeVM()
+        try #require(e.makeCollection().status == 201)
+        let rpc = e.cp("rg1") + "/restorePointCollections/rpc1"
+        var spelling = 0
+        func read(_ api: String = "2025-04-01") -> Reply {
+            let kept = e.call(.get, rpc, api: api)
+            #expect(e.call(.get, rpc, api: api).text == kept.text)
+            spelling += 1
+            let fresh = e.call(
+                .get, e.cp("rg1") + "/restorePointCollections/" + (spelling % 2 == 0 ? "RPC1" : "Rpc1"), api: api)
+            #expect(kept.text.lowercased() == fresh.text.lowercased())
+            return kept
+        }
+        #expect(read().json["properties"]?["provisioningState"]?.stringValue == "Succeeded")  // at once (§4.2)
+        #expect(read().json["properties"]?["instantAccess"]?.boolValue == true)
+        #expect(read("2024-03-01").json["properties"]?["instantAccess"] == nil)
+        #expect(e.call(.patch, rpc, body: ["tags": ["team": "blue"]]).status == 200)
+        #expect(read().json["tags"]?["team"]?.stringValue == "blue")
+        #expect(e.call(.delete, rpc).status == 202)
+        #expect(read().json["properties"]?["provisioningState"]?.stringValue == "Deleting")
+        try e.advance(seconds: 3600)
+        #expect(e.call(.get, rpc).status == 404)
+    }
+
     @Test func aDeleteAtTheSameInstantIsReadAtOnce() throws {
         let e = try setUp()
         try e.advance(seconds: 60)

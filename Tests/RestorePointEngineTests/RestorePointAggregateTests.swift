@@ -102,6 +102,16 @@ import Testing
         #expect(deleting.state(at: t0.plus(2)) == nil)
         #expect(!deleting.exists(at: t0.plus(2)))
         #expect(creating.exists(at: t0.plus(86_400)))
+
+        // The next change: the create's end while it runs, the delete's end once one began (even mid-create).
+        #expect(creating.nextChange(after: t0) == t0.plus(2))
+        #expect(creating.nextChange(after: t0.plus(2, ticks: -1)) == t0.plus(2))
+        #expect(creating.nextChange(after: t0.plus(2)) == nil)
+        #expect(deleting.nextChange(after: t0) == t0.plus(2))
+        #expect(deleting.nextChange(after: t0.plus(2)) == nil)
+        let deletedWhileCreating = Provisioning(phase: .creating, readyAt: t0.plus(9), deleteAt: t0.plus(2))
+        #expect(deletedWhileCreating.nextChange(after: t0) == t0.plus(2))
+        #expect(deletedWhileCreating.nextChange(after: t0.plus(3)) == nil)
     }
 }
 

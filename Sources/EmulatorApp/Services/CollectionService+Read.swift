@@ -8,23 +8,43 @@ extension CollectionService {
         throws(ARMError) -> ARMResponse
     {
         let expandRestorePoints = try Self.parseExpand(expand)
-        let now = app.clock.now()
         let rpcID = id(subscription, resourceGroup, name)
+        // Without `$expand` the document depends only on the collection's body, the api-version and now: kept
+        // like a restore point's (RenderCache), and answered before any transaction while the store is unchanged.
+        let key =
+            expandRestorePoints
+            ? nil : RenderCache.Key(id: rpcID.string, apiVersion: call.apiVersion.served, expand: false)
+        let generation = app.db.store.generation
+        let now = app.clock.now()
+        if let key, let generation, let kept = app.renders.render(for: key, generation: generation, at: now) {
+            return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
+        }
         return try app.db.read { tx throws(ARMError) in
             // A collection's row lives only while its group does (deleting the group removes it at once), so a live
             // collection is answered without reading the group; a missing one reads it for the error that comes
             // first (CONTRACT.md §7).
-            guard let (record, _) = try app.live(tx, rpcID, now: now) else {
+            guard let (stored, version) = try app.liveBody(tx, rpcID, now: now) else {
                 try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
                 throw app.notFound(rpcID)
             }
-            guard
-                let doc = render(
-                    record, at: now, call: call,
-                    restorePoints: expandRestorePoints
-                        ? try RestorePointService(app: app).list(tx, collection: rpcID, at: now, call: call) : nil)
-            else { throw app.notFound(rpcID) }
-            return ARMResponse(status: 200, body: doc)
+            guard let key else {
+                let restorePoints = try RestorePointService(app: app).list(tx, collection: rpcID, at: now, call: call)
+                guard let doc = render(stored, at: now, call: call, restorePoints: restorePoints) else {
+                    throw app.notFound(rpcID)
+                }
+                return ARMResponse(status: 200, body: doc)
+            }
+            if let version, let kept = app.renders.render(for: key, version: version, at: now, retagging: generation) {
+                return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
+            }
+            guard let doc = render(stored, at: now, call: call, restorePoints: nil) else { throw app.notFound(rpcID) }
+            let bytes = doc.serialized()
+            if let version {
+                app.renders.keep(
+                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, generation: generation,
+                    from: now, until: stored.provisioning.nextChange(after: now))
+            }
+            return ARMResponse(status: 200, body: doc, serialized: bytes)
         }
     }
 
@@ -56,7 +76,7 @@ extension CollectionService {
                         type: type, subscription: subscription.lowercased(), after: page.after, limit: page.size + 1))
             }
             return app.page(records, size: page.size, call: request) {
-                render($0, at: now, call: call, restorePoints: nil)
+                $0.stored.flatMap { render($0, at: now, call: call, restorePoints: nil) }
             }
         }
     }
@@ -83,8 +103,8 @@ extension CollectionService {
 
     /// The collection as the served api-version shows it; `restorePoints` (from `$expand=restorePoints`) is shown
     /// even when empty, as real Azure does (reference/arm-spec.md §1.1).
-    func render(_ record: ResourceRecord, at now: Timestamp, call: CallContext, restorePoints: [JSON]?) -> JSON? {
-        guard let stored = record.stored, var doc = stored.rendered(at: now) else { return nil }
+    func render(_ stored: StoredResource, at now: Timestamp, call: CallContext, restorePoints: [JSON]?) -> JSON? {
+        guard var doc = stored.rendered(at: now) else { return nil }
         var props = doc["properties"]?.objectValue ?? JSONObject()
         if !call.apiVersion.isAtLeast(Self.instantAccessVersion) { props["instantAccess"] = nil }
         if let restorePoints { props["restorePoints"] = .array(restorePoints) }

@@ -45,7 +45,8 @@ struct CollectionService: Sendable {
                 let updated = try update(
                     tx, record: record, stored: stored, tags: .some(try body.tags()), instantAccess: instantAccess,
                     now: now)
-                return ARMResponse(status: 200, body: render(updated, at: now, call: call, restorePoints: nil))
+                return ARMResponse(
+                    status: 200, body: updated.stored.flatMap { render($0, at: now, call: call, restorePoints: nil) })
             }
             guard let sourceID else {
                 throw .invalidParameter(
@@ -82,7 +83,7 @@ struct CollectionService: Sendable {
             let record = app.record(
                 rpcID, type: ResourceType.collection, location: location, createdAt: now, now: now, body: stored)
             try app.store(tx.upsert(record))
-            return ARMResponse(status: 201, body: render(record, at: now, call: call, restorePoints: nil))
+            return ARMResponse(status: 201, body: render(stored, at: now, call: call, restorePoints: nil))
         }
     }
 
@@ -109,7 +110,8 @@ struct CollectionService: Sendable {
             let tags: JSONObject?? = body.object["tags"] == nil ? .none : .some(try body.tags())
             let ia = hasIA ? try body.bool("properties.instantAccess") : nil
             let updated = try update(tx, record: record, stored: stored, tags: tags, instantAccess: ia, now: now)
-            return ARMResponse(status: 200, body: render(updated, at: now, call: call, restorePoints: nil))
+            return ARMResponse(
+                status: 200, body: updated.stored.flatMap { render($0, at: now, call: call, restorePoints: nil) })
         }
     }
 

@@ -28,4 +28,11 @@ public struct Provisioning: Sendable, Equatable {
     }
 
     public func exists(at now: Timestamp) -> Bool { deleteAt.map { now < $0 } ?? true }
+
+    /// The first instant after `now` at which `state(at:)` reads differently: the end of the delete, else of the
+    /// create or update; nil when neither is still to come.
+    public func nextChange(after now: Timestamp) -> Timestamp? {
+        let end = deleteAt ?? readyAt
+        return end > now ? end : nil
+    }
 }
