@@ -71,6 +71,65 @@ struct LiveConcurrencyTests {
         #expect(health.status == 200)
     }
 
+    /// Reads answered from kept renders never go back past a write whose answer came: one client PATCHes a
+    /// collection's tag 1, 2, 3 … while four others GET it on their own connections (the event loops), each
+    /// checking that it reads at least the last value whose PATCH had returned before its GET was sent.
+    @Test("reads during writes: a GET never reads older than a PATCH that had already returned")
+    func readsFollowWrites() throws {
+        let dir = try TempDirectory("reads-follow-writes")
+        defer { dir.remove() }
+        let server = try LiveServer(dataDirectory: dir.file("data"), https: false)
+        defer { server.stop() }
+        let c = try server.client()
+        let rpc = LiveARM.rpc("rfw", "rpc")
+        let vm = LiveARM.vm("rfw", "vm")
+        #expect(try c.request("PUT", LiveARM.target(LiveARM.rg("rfw")), body: LiveARM.rgBody()).status == 201)
+        #expect(try c.request("PUT", LiveARM.target(vm), body: LiveARM.vmBody("vm")).status == 201)
+        #expect(try c.request("PUT", LiveARM.target(rpc), body: LiveARM.rpcBody(source: vm)).status == 201)
+        let progress = Progress()
+        let failures = Failures()
+        let port = server.httpPort
+        let readers = DispatchGroup()
+        for r in 0..<4 {
+            readers.enter()
+            Thread {
+                defer { readers.leave() }
+                do {
+                    let client = try LiveClient(port: port)
+                    while !progress.done.load(ordering: .acquiring) {
+                        let floor = progress.written.load(ordering: .acquiring)
+                        let reply = try client.request("GET", LiveARM.target(rpc))
+                        let seen = reply.json["tags"]?["n"]?.stringValue.flatMap { Int($0) } ?? 0
+                        progress.reads.add(1, ordering: .relaxed)
+                        if reply.status != 200 || seen < floor {
+                            failures.list.withLock { $0.append("reader \(r): read \(seen) after \(floor) was written") }
+                        }
+                    }
+                } catch {
+                    failures.list.withLock { $0.append("reader \(r): \(error)") }
+                }
+            }.start()
+        }
+        for n in 1...300 {
+            let reply = try c.request("PATCH", LiveARM.target(rpc), body: #"{"tags":{"n":"\#(n)"}}"#)
+            #expect(reply.status == 200)
+            progress.written.store(n, ordering: .releasing)
+        }
+        progress.done.store(true, ordering: .releasing)
+        #expect(readers.wait(timeout: .now() + 60) == .success)
+        let problems = failures.list.withLock { $0 }
+        #expect(problems.count == 0, "stale reads, first: \(problems.prefix(5))")
+        #expect(progress.reads.load(ordering: .relaxed) > 300)
+        #expect(try c.request("GET", LiveARM.target(rpc)).json["tags"]?["n"]?.stringValue == "300")
+    }
+
+    /// What the writer of `readsFollowWrites` has had answered, and how many reads the readers made.
+    final class Progress: Sendable {
+        let written = Atomic<Int>(0)
+        let done = Atomic<Bool>(false)
+        let reads = Atomic<Int>(0)
+    }
+
     /// Problems reported by the client threads.
     final class Failures: Sendable {
         let list = Mutex<[String]>([])
