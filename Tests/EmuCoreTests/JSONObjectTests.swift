@@ -15,6 +15,18 @@ import Testing
         #expect(object[""] == nil)
     }
 
+    /// Names that differ only in case are separate members: an exact name finds its own member wherever it is,
+    /// and any other spelling finds the first of them.
+    @Test func anExactNameWinsOverAnEarlierNameInAnotherCase() {
+        var object = JSONObject([("Name", 1), ("x", 0), ("name", 2)])
+        #expect(object["name"] == 2)
+        #expect(object["Name"] == 1)
+        #expect(object["NAME"] == 1)
+        object["name"] = 3
+        #expect(object.keys == ["Name", "x", "name"])
+        #expect(object["Name"] == 1 && object["name"] == 3)
+    }
+
     @Test func lookupThroughJSONValue() throws {
         let json = try JSONParser.parse(#"{"Properties":{"provisioningState":"Succeeded"}}"#)
         #expect(json["properties"]?["ProvisioningState"] == "Succeeded")

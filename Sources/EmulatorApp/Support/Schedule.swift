@@ -16,17 +16,22 @@ enum Schedule {
         let key = restorePoint.key
         let id = restorePoint.string
         var rows: [ScheduledChange] = []
-        var instant: (at: Timestamp, changes: [JSON])?
+        // The open instant's changes and its time as text, written once for all of them.
+        var at = Timestamp(ticks: 0)
+        var atText = ""
+        var changes: [JSON] = []
         for change in RestorePointTimeline(facts).changes {
-            if let open = instant, open.at != change.at {
-                rows.append(ScheduledChange(resourceKey: key, at: open.at, body: .array(open.changes)))
-                instant = nil
+            if !changes.isEmpty && change.at != at {
+                rows.append(ScheduledChange(resourceKey: key, at: at, body: .array(changes)))
+                changes.removeAll()
             }
-            instant = (change.at, (instant?.changes ?? []) + [json(change, restorePointID: id)])
+            if changes.isEmpty {
+                at = change.at
+                atText = at.iso8601
+            }
+            changes.append(json(change, restorePointID: id, at: atText))
         }
-        if let open = instant {
-            rows.append(ScheduledChange(resourceKey: key, at: open.at, body: .array(open.changes)))
-        }
+        if !changes.isEmpty { rows.append(ScheduledChange(resourceKey: key, at: at, body: .array(changes))) }
         return rows
     }
 
@@ -35,15 +40,15 @@ enum Schedule {
         rows.flatMap { $0.body.arrayValue ?? [$0.body] }
     }
 
-    /// `{"at","resource","property","from","to","cause"}` (CONTRACT.md §8.1).
-    static func json(_ c: StateChange, restorePointID: String) -> JSON {
+    /// `{"at","resource","property","from","to","cause"}` (CONTRACT.md §8.1); `at` is `c.at` as text.
+    static func json(_ c: StateChange, restorePointID: String, at: String) -> JSON {
         let resource: String
         switch c.subject {
         case .restorePoint: resource = restorePointID
         case .diskRestorePoint(let name): resource = restorePointID + "/diskRestorePoints/" + name
         }
         return [
-            "at": .string(c.at.iso8601), "resource": .string(resource), "property": .string(c.property),
+            "at": .string(at), "resource": .string(resource), "property": .string(c.property),
             "from": .string(c.from), "to": .string(c.to), "cause": .string(c.cause),
         ]
     }
