@@ -24,8 +24,6 @@ public struct RouteCaptures: Sendable, Sequence {
         return nil
     }
 
-    public var count: Int { slots.count }
-
     public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
         slots.lazy.map { (name: $0.name, value: path[$0.segment]) }.makeIterator()
     }
