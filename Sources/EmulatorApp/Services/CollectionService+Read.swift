@@ -9,42 +9,28 @@ extension CollectionService {
     {
         let expandRestorePoints = try Self.parseExpand(expand)
         let rpcID = id(subscription, resourceGroup, name)
-        // Without `$expand` the document depends only on the collection's body, the api-version and now: kept
-        // like a restore point's (RenderCache), and answered before any transaction while the store is unchanged.
-        let key =
-            expandRestorePoints
-            ? nil : RenderCache.Key(id: rpcID.string, apiVersion: call.apiVersion.served, expand: false)
-        let generation = app.db.store.generation
-        let now = app.clock.now()
-        if let key, let generation, let kept = app.renders.render(for: key, generation: generation, at: now) {
-            return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
+        // A collection's row lives only while its group does (deleting the group removes it at once), so a live
+        // collection is answered without reading the group; a missing one reads it for the error that comes first
+        // (CONTRACT.md §7).
+        let missing = { (tx: ReadTransaction, now: Timestamp) throws(ARMError) -> ARMError in
+            try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            return app.notFound(rpcID)
         }
+        guard expandRestorePoints else {
+            // Without `$expand` the document depends only on the body, the api-version and now: kept (RenderCache).
+            return try app.keptRender(
+                rpcID, key: RenderCache.Key(id: rpcID.string, apiVersion: call.apiVersion.served, expand: false),
+                missing: missing, render: { stored, now in render(stored, at: now, call: call, restorePoints: nil) },
+                nextChange: { stored, now in stored.provisioning.nextChange(after: now) })
+        }
+        let now = app.clock.now()
         return try app.db.read { tx throws(ARMError) in
-            // A collection's row lives only while its group does (deleting the group removes it at once), so a live
-            // collection is answered without reading the group; a missing one reads it for the error that comes
-            // first (CONTRACT.md §7).
-            guard let (stored, version) = try app.liveBody(tx, rpcID, now: now) else {
-                try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
+            guard let (stored, _) = try app.liveBody(tx, rpcID, now: now) else { throw try missing(tx, now) }
+            let restorePoints = try RestorePointService(app: app).list(tx, collection: rpcID, at: now, call: call)
+            guard let doc = render(stored, at: now, call: call, restorePoints: restorePoints) else {
                 throw app.notFound(rpcID)
             }
-            guard let key else {
-                let restorePoints = try RestorePointService(app: app).list(tx, collection: rpcID, at: now, call: call)
-                guard let doc = render(stored, at: now, call: call, restorePoints: restorePoints) else {
-                    throw app.notFound(rpcID)
-                }
-                return ARMResponse(status: 200, body: doc)
-            }
-            if let version, let kept = app.renders.render(for: key, version: version, at: now, retagging: generation) {
-                return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
-            }
-            guard let doc = render(stored, at: now, call: call, restorePoints: nil) else { throw app.notFound(rpcID) }
-            let bytes = doc.serialized()
-            if let version {
-                app.renders.keep(
-                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, generation: generation,
-                    from: now, until: stored.provisioning.nextChange(after: now))
-            }
-            return ARMResponse(status: 200, body: doc, serialized: bytes)
+            return ARMResponse(status: 200, body: doc)
         }
     }
 

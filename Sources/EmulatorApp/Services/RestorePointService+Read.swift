@@ -20,40 +20,20 @@ extension RestorePointService {
             instanceView = true
         }
         let rpID = id(subscription, resourceGroup, collection, name)
-        let key = RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView)
-        // Read before the transaction, so that a render it keeps is tagged with a generation no later than its body.
-        let generation = app.db.store.generation
-        let now = app.clock.now()
-        if let generation, let kept = app.renders.render(for: key, generation: generation, at: now) {
-            return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
-        }
-        return try app.db.read { tx throws(ARMError) in
-            // A restore point's row lives only while its group and collection do (deleting either removes the rows
-            // under it in the same transaction, docs/architecture.md), so a live restore point is answered without
-            // reading them; a missing one reads them for the error CONTRACT.md §7 puts first.
-            guard let (stored, version) = try app.liveBody(tx, rpID, now: now) else {
+        return try app.keptRender(
+            rpID, key: RenderCache.Key(id: rpID.string, apiVersion: call.apiVersion.served, expand: instanceView),
+            missing: { (tx, now) throws(ARMError) -> ARMError in
+                // A restore point's row lives only while its group and collection do (deleting either removes the
+                // rows under it in the same transaction, docs/architecture.md), so a live restore point is answered
+                // without reading them; a missing one reads them for the error CONTRACT.md §7 puts first.
                 try app.requireResourceGroup(tx, subscription: subscription, name: resourceGroup, now: now)
                 guard let rpcID = rpID.parent, try app.liveBody(tx, rpcID, now: now) != nil else {
-                    throw app.notFound(rpID.parent ?? rpID)
+                    return app.notFound(rpID.parent ?? rpID)
                 }
-                throw app.notFound(rpID)
-            }
-            if let version,
-                let kept = app.renders.render(for: key, version: version, at: now, retagging: generation)
-            {
-                return ARMResponse(status: 200, body: kept.doc, serialized: kept.bytes)
-            }
-            guard let doc = render(stored, id: rpID, at: now, call: call, expand: instanceView) else {
-                throw app.notFound(rpID)
-            }
-            let bytes = doc.serialized()
-            if let version {
-                app.renders.keep(
-                    RenderCache.Render(doc: doc, bytes: bytes), for: key, version: version, generation: generation,
-                    from: now, until: Self.nextChange(of: stored, after: now))
-            }
-            return ARMResponse(status: 200, body: doc, serialized: bytes)
-        }
+                return app.notFound(rpID)
+            },
+            render: { stored, now in render(stored, id: rpID, at: now, call: call, expand: instanceView) },
+            nextChange: Self.nextChange(of:after:))
     }
 
     /// The first instant after `now` at which `render` of `stored` may read differently: the next state change

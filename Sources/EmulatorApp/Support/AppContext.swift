@@ -12,7 +12,7 @@ final class AppContext: Sendable {
     let logger: Logger
     /// The fault rules (CONTRACT.md §8.4).
     let faults: FaultInjector
-    /// Restore point documents kept between reads while they hold (`RestorePointService.get`).
+    /// Restore point and collection documents kept between reads while they hold (`keptRender`).
     let renders = RenderCache()
 
     init(db: Database, clock: ClockService, config: EmulatorConfig, logger: Logger) {
